@@ -1,0 +1,67 @@
+/* tb-ledger-private.h: what the ledger's own files share
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tb-ledger.h"
+#include "tb-seal.h"
+
+G_BEGIN_DECLS
+
+struct _TbLedger
+{
+  GObject      parent_instance;
+
+  char        *path;
+  char        *actor;
+  sqlite3     *db;
+  TbSeal      *seal;
+  /* Prepared statements, keyed by the address of their SQL string literal. */
+  GHashTable  *statements;
+  GMutex       mutex;
+  int          schema_version;
+};
+
+/* Every public entry point takes the lock for its whole duration. */
+#define TB_LEDGER_LOCK(self) \
+  g_autoptr(GMutexLocker) G_PASTE (_tb_locker_, __LINE__) = g_mutex_locker_new (&(self)->mutex)
+
+/* A reset, cleared statement for @sql (which must be a string literal). */
+sqlite3_stmt *_tb_ledger_stmt       (TbLedger     *self,
+                                     const char   *sql,
+                                     GError      **error);
+gboolean      _tb_ledger_fail       (TbLedger     *self,
+                                     GError      **error,
+                                     const char   *what);
+gboolean      _tb_ledger_begin      (TbLedger     *self,
+                                     GError      **error);
+gboolean      _tb_ledger_commit     (TbLedger     *self,
+                                     GError      **error);
+void          _tb_ledger_rollback   (TbLedger     *self);
+gboolean      _tb_ledger_audit      (TbLedger     *self,
+                                     const char   *action,
+                                     const char   *entity,
+                                     gint64        entity_id,
+                                     const char   *detail,
+                                     GError      **error);
+gint64        _tb_ledger_now_us     (void);
+char         *_tb_ledger_column_text (sqlite3_stmt *stmt,
+                                      int           column);
+/* Binds a UTF-8 string or NULL. */
+void          _tb_ledger_bind_text  (sqlite3_stmt *stmt,
+                                     int           index,
+                                     const char   *text);
+TbBill       *_tb_ledger_read_bill_row (sqlite3_stmt *stmt);
+
+/* The columns _tb_ledger_read_bill_row expects, in order. */
+#define TB_LEDGER_BILL_COLUMNS \
+  "b.id, b.number, b.customer_id, c.name, b.currency, b.status, b.total, b.vat_e4, " \
+  "b.city_tax_e4, b.paid, b.overpaid, b.note, b.void_reason, b.created_us, b.updated_us"
+#define TB_LEDGER_BILL_FROM \
+  " FROM bills b LEFT JOIN customers c ON c.id = b.customer_id"
+
+G_END_DECLS

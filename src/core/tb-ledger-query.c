@@ -1,0 +1,405 @@
+/* tb-ledger-query.c: bill lists, counts and CSV export
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tb-ledger-private.h"
+#include "tb-money.h"
+
+/* The bill list must stay instant with a million bills, so every query here walks an index:
+ * - no search: bills (status, id) or the primary key, newest first; counts come from
+ *   bill_counts, which triggers keep current;
+ * - a search: a bill-number prefix is a range on the UNIQUE(number) index; a name prefix is a
+ *   range on customers(name_key) joined through bills(customer_id, id); a whole phone number is
+ *   one look-up of its keyed hash. */
+
+static gint64
+local_midnight_us (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+/* Binding for the status part of the WHERE clause: ?1 and ?2 are the allowed statuses (NULL =
+ * any), ?3 the lower bound on created_us. */
+static void
+bind_filter (sqlite3_stmt *stmt,
+             TbBillFilter  filter)
+{
+  const char *a = NULL;
+  const char *b = NULL;
+  gint64 since = 0;
+
+  switch (filter)
+    {
+    case TB_BILL_FILTER_OPEN:
+      a = "OPEN";
+      b = "PARTIAL";
+      break;
+    case TB_BILL_FILTER_OPEN_ONLY:
+      a = b = "OPEN";
+      break;
+    case TB_BILL_FILTER_PARTIAL:
+      a = b = "PARTIAL";
+      break;
+    case TB_BILL_FILTER_PAID:
+      a = b = "PAID";
+      break;
+    case TB_BILL_FILTER_VOID:
+      a = b = "VOID";
+      break;
+    case TB_BILL_FILTER_TODAY:
+      since = local_midnight_us ();
+      break;
+    case TB_BILL_FILTER_ALL:
+    default:
+      break;
+    }
+
+  _tb_ledger_bind_text (stmt, 1, a);
+  _tb_ledger_bind_text (stmt, 2, b);
+  sqlite3_bind_int64 (stmt, 3, since);
+}
+
+typedef struct
+{
+  char *number_lo;   /* digits typed: number range [lo, hi) */
+  char *number_hi;
+  char *name_key;    /* case-folded prefix */
+  char *name_hi;
+  char *phone_hash;  /* whole phone number */
+} Search;
+
+static void
+search_clear (Search *search)
+{
+  g_free (search->number_lo);
+  g_free (search->number_hi);
+  g_free (search->name_key);
+  g_free (search->name_hi);
+  g_free (search->phone_hash);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Search, search_clear)
+
+/* Fills @search; FALSE when the text is empty (no search). */
+static gboolean
+prepare_search (TbLedger   *self,
+                const char *text,
+                Search     *search)
+{
+  g_autofree char *clean = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *digits = NULL;
+  const char *number = NULL;
+  gboolean all_digits = TRUE;
+
+  if (text == NULL)
+    return FALSE;
+
+  clean = g_strstrip (g_strdup (text));
+  if (*clean == '\0' || !g_utf8_validate (clean, -1, NULL))
+    return FALSE;
+
+  number = clean[0] == '#' ? clean + 1 : clean;
+  for (const char *p = number; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      all_digits = FALSE;
+
+  if (all_digits && *number != '\0')
+    {
+      gsize len = strlen (number);
+
+      /* Prefix range on the text column: "12" matches "12", "120"…"129", "1200"…; the upper
+       * bound is the prefix with its last character incremented ('9'+1 = ':'). */
+      search->number_lo = g_strdup (number);
+      search->number_hi = g_strdup (number);
+      search->number_hi[len - 1]++;
+    }
+
+  normalized = g_utf8_normalize (clean, -1, G_NORMALIZE_ALL);
+  search->name_key = g_utf8_casefold (normalized != NULL ? normalized : clean, -1);
+  search->name_hi = g_strconcat (search->name_key, "\xf4\x8f\xbf\xbf", NULL);
+
+  digits = tb_seal_normalize_phone (clean);
+  if (digits != NULL && strlen (digits) >= 6 && strlen (digits) == strlen (clean))
+    search->phone_hash = tb_seal_hash (self->seal, digits);
+
+  return TRUE;
+}
+
+/* ?4/?5 number range, ?6/?7 name range, ?8 phone hash. */
+static void
+bind_search (sqlite3_stmt *stmt,
+             const Search *search)
+{
+  _tb_ledger_bind_text (stmt, 4, search->number_lo);
+  _tb_ledger_bind_text (stmt, 5, search->number_hi);
+  _tb_ledger_bind_text (stmt, 6, search->name_key);
+  _tb_ledger_bind_text (stmt, 7, search->name_hi);
+  _tb_ledger_bind_text (stmt, 8, search->phone_hash);
+}
+
+#define FILTER_WHERE \
+  "(?1 IS NULL OR b.status = ?1 OR b.status = ?2) AND b.created_us >= ?3"
+
+/* The three ways a bill can match, unioned by id so each arm uses its own index. */
+#define SEARCH_IDS \
+  "SELECT id FROM bills WHERE ?4 IS NOT NULL AND number >= ?4 AND number < ?5 " \
+  "UNION SELECT b2.id FROM customers c2 JOIN bills b2 ON b2.customer_id = c2.id " \
+  "  WHERE c2.name_key >= ?6 AND c2.name_key < ?7 " \
+  "UNION SELECT b3.id FROM customers c3 JOIN bills b3 ON b3.customer_id = c3.id " \
+  "  WHERE ?8 IS NOT NULL AND c3.phone_hash = ?8"
+
+static GPtrArray *
+collect_bills (TbLedger      *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) tb_bill_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (result, _tb_ledger_read_bill_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _tb_ledger_fail (self, error, "list bills");
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
+GPtrArray *
+tb_ledger_list_bills (TbLedger      *self,
+                      TbBillFilter   filter,
+                      const char    *search_text,
+                      guint          offset,
+                      guint          limit,
+                      GError       **error)
+{
+  static const char all_sql[] =
+    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
+    " WHERE b.id <= (SELECT COALESCE(MAX(id), 0) FROM bills) - ?1 ORDER BY b.id DESC LIMIT ?2";
+  static const char filter_sql[] =
+    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
+    " WHERE " FILTER_WHERE " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10";
+  static const char search_sql[] =
+    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
+    " WHERE b.id IN (" SEARCH_IDS ") AND " FILTER_WHERE " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10";
+  g_auto(Search) search = { 0 };
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
+
+  limit = MIN (limit, 1000);
+
+  TB_LEDGER_LOCK (self);
+
+  if (prepare_search (self, search_text, &search))
+    {
+      stmt = _tb_ledger_stmt (self, search_sql, error);
+      if (stmt == NULL)
+        return NULL;
+      bind_filter (stmt, filter);
+      bind_search (stmt, &search);
+    }
+  else if (filter == TB_BILL_FILTER_ALL)
+    {
+      /* Bills are never deleted, so ids are dense: position i is id MAX − i, and deep pages
+       * cost the same as the first. */
+      stmt = _tb_ledger_stmt (self, all_sql, error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, offset);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      return collect_bills (self, stmt, error);
+    }
+  else
+    {
+      stmt = _tb_ledger_stmt (self, filter_sql, error);
+      if (stmt == NULL)
+        return NULL;
+      bind_filter (stmt, filter);
+    }
+
+  sqlite3_bind_int64 (stmt, 9, limit);
+  sqlite3_bind_int64 (stmt, 10, offset);
+  return collect_bills (self, stmt, error);
+}
+
+static guint
+count_from_table (TbLedger      *self,
+                  TbBillFilter   filter,
+                  GError       **error)
+{
+  static const char sql[] =
+    "SELECT COALESCE(SUM(n), 0) FROM bill_counts WHERE ?1 IS NULL OR status = ?1 OR status = ?2";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  guint n = 0;
+
+  if (stmt == NULL)
+    return 0;
+
+  bind_filter (stmt, filter);
+  sqlite3_bind_null (stmt, 3);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = (guint) sqlite3_column_int64 (stmt, 0);
+  else
+    _tb_ledger_fail (self, error, "count bills");
+  sqlite3_reset (stmt);
+  return n;
+}
+
+guint
+tb_ledger_count_bills (TbLedger      *self,
+                       TbBillFilter   filter,
+                       const char    *search_text,
+                       GError       **error)
+{
+  static const char filter_sql[] =
+    "SELECT COUNT(*) FROM bills b WHERE " FILTER_WHERE;
+  static const char search_sql[] =
+    "SELECT COUNT(*) FROM bills b WHERE b.id IN (" SEARCH_IDS ") AND " FILTER_WHERE;
+  g_auto(Search) search = { 0 };
+  sqlite3_stmt *stmt;
+  guint n = 0;
+
+  g_return_val_if_fail (TB_IS_LEDGER (self), 0);
+
+  TB_LEDGER_LOCK (self);
+
+  if (prepare_search (self, search_text, &search))
+    {
+      stmt = _tb_ledger_stmt (self, search_sql, error);
+      if (stmt == NULL)
+        return 0;
+      bind_filter (stmt, filter);
+      bind_search (stmt, &search);
+    }
+  else if (filter != TB_BILL_FILTER_TODAY)
+    return count_from_table (self, filter, error);
+  else
+    {
+      stmt = _tb_ledger_stmt (self, filter_sql, error);
+      if (stmt == NULL)
+        return 0;
+      bind_filter (stmt, filter);
+    }
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = (guint) sqlite3_column_int64 (stmt, 0);
+  else
+    _tb_ledger_fail (self, error, "count bills");
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/* RFC 4180: quote a field when it holds a comma, a quote or a line break; double the quotes. */
+static void
+append_csv_field (GString    *out,
+                  const char *value)
+{
+  if (value == NULL)
+    return;
+
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static char *
+format_utc (gint64 us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+gboolean
+tb_ledger_export_payments_csv (TbLedger  *self,
+                               gint64     from_us,
+                               gint64     to_us,
+                               GString   *out,
+                               GError   **error)
+{
+  static const char sql[] =
+    "SELECT p.id, p.created_us, b.number, p.method, p.amount, b.currency, p.reference, "
+    "p.provider_txn_id, p.intent_id, p.refund_of, c.name "
+    "FROM payments p JOIN bills b ON b.id = p.bill_id LEFT JOIN customers c ON c.id = b.customer_id "
+    "WHERE p.created_us >= ?1 AND (?2 = 0 OR p.created_us < ?2) ORDER BY p.id";
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  TB_LEDGER_LOCK (self);
+
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, from_us);
+  sqlite3_bind_int64 (stmt, 2, to_us);
+
+  g_string_append (out, "payment_id,created_utc,bill,customer,method,amount,currency,reference,"
+                        "provider_txn_id,intent_id,refund_of\r\n");
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *created = format_utc (sqlite3_column_int64 (stmt, 1));
+      g_autofree char *amount = tb_money_format_decimal (sqlite3_column_int64 (stmt, 4));
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", (gint64) sqlite3_column_int64 (stmt, 0));
+      append_csv_field (out, created);
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 2));
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 10));
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 3));
+      g_string_append_c (out, ',');
+      append_csv_field (out, amount);
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 5));
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 6));
+      g_string_append_c (out, ',');
+      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 7));
+      g_string_append_c (out, ',');
+      if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 8));
+      g_string_append_c (out, ',');
+      if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 9));
+      g_string_append (out, "\r\n");
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "export");
+  return TRUE;
+}

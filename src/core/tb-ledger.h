@@ -1,0 +1,209 @@
+/* tb-ledger.h: the SQLite ledger
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "tb-bill.h"
+
+G_BEGIN_DECLS
+
+/* One ledger = one SQLite file (WAL, foreign keys, synchronous=FULL, 0600) plus a 0600 key
+ * file beside it ("<db>.key") holding the key that seals personal data (customer phone and
+ * TIN, Ebarimt receivers): those never sit in the database as plain text.
+ *
+ * All calls are synchronous. A TbLedger is thread-safe (one connection behind an internal
+ * mutex), so UI code runs writes — which wait for fsync — in a GTask thread
+ * (g_task_run_in_thread) and never on the main loop. Several TbLedger objects, in several
+ * processes, may open the same file: writes serialize on BEGIN IMMEDIATE with a busy timeout. */
+
+#define TB_LEDGER_ERROR (tb_ledger_error_quark ())
+
+typedef enum
+{
+  TB_LEDGER_ERROR_OPEN,          /* cannot open/create/migrate the file */
+  TB_LEDGER_ERROR_TOO_NEW,       /* written by a newer Tulbur */
+  TB_LEDGER_ERROR_NOT_FOUND,     /* no such bill / customer / line */
+  TB_LEDGER_ERROR_INVALID,       /* bad input (empty description, zero amount, …) */
+  TB_LEDGER_ERROR_STATE,         /* not allowed in the bill's state (void bill, …) */
+  TB_LEDGER_ERROR_BUSY,          /* another process held the write lock too long */
+  TB_LEDGER_ERROR_FAILED,        /* SQLite failed (disk full, I/O error, …) */
+} TbLedgerError;
+
+#define TB_TYPE_LEDGER (tb_ledger_get_type ())
+G_DECLARE_FINAL_TYPE (TbLedger, tb_ledger, TB, LEDGER, GObject)
+
+GQuark      tb_ledger_error_quark   (void);
+
+/* TULBUR_DB if set, else $XDG_DATA_HOME/tulbur/tulbur.db. */
+char       *tb_ledger_default_path  (void);
+TbLedger   *tb_ledger_open          (const char   *path,
+                                     GError      **error);
+const char *tb_ledger_get_path      (TbLedger     *self);
+/* Schema version after migrations (PRAGMA user_version). */
+int         tb_ledger_get_schema_version (TbLedger *self);
+/* The actor written into audit rows (defaults to the login name). */
+void        tb_ledger_set_actor     (TbLedger     *self,
+                                     const char   *actor);
+
+/* ---- customers ---- */
+gboolean    tb_ledger_add_customer  (TbLedger     *self,
+                                     const char   *name,
+                                     const char   *phone,         /* nullable */
+                                     const char   *register_no,   /* nullable: TIN */
+                                     gint64       *out_id,
+                                     GError      **error);
+gboolean    tb_ledger_update_customer (TbLedger   *self,
+                                       gint64      id,
+                                       const char *name,
+                                       const char *phone,
+                                       const char *register_no,
+                                       GError    **error);
+TbCustomer *tb_ledger_get_customer  (TbLedger     *self,
+                                     gint64        id,
+                                     GError      **error);
+/* Customers whose name starts with @text (any case), or whose whole phone / TIN equals
+ * @text. Sorted by name. Returns TbCustomer*. */
+GPtrArray  *tb_ledger_find_customers (TbLedger    *self,
+                                      const char  *text,
+                                      guint        limit,
+                                      GError     **error);
+
+/* ---- bills ---- */
+/* Creates an OPEN bill; its number is a short decimal sequence ("1042"). */
+gboolean    tb_ledger_create_bill   (TbLedger     *self,
+                                     gint64        customer_id,   /* 0 = walk-in */
+                                     const char   *note,          /* nullable */
+                                     gint64       *out_bill_id,
+                                     char        **out_number,    /* nullable */
+                                     GError      **error);
+gboolean    tb_ledger_set_bill_customer (TbLedger *self,
+                                         gint64    bill_id,
+                                         gint64    customer_id,   /* 0 = walk-in */
+                                         GError  **error);
+/* Bill id from its number (or "#number"); 0 with an error when unknown. */
+gint64      tb_ledger_lookup_bill   (TbLedger     *self,
+                                     const char   *number,
+                                     GError      **error);
+/* The whole bill, with lines and payments. */
+TbBill     *tb_ledger_get_bill      (TbLedger     *self,
+                                     gint64        bill_id,
+                                     GError      **error);
+
+typedef struct
+{
+  const char *description;          /* required, trimmed, ≤ 255 bytes */
+  gint64      quantity_milli;       /* > 0 */
+  gint64      unit_price;           /* ≥ 0, minor units, VAT-inclusive */
+  const char *classification_code;  /* nullable; 7 digits when given */
+  gboolean    vat;
+  gboolean    city_tax;
+} TbLineInput;
+
+/* Adds a line and updates the bill's totals and status, in one transaction. Not on a VOID bill. */
+gboolean    tb_ledger_add_line      (TbLedger          *self,
+                                     gint64             bill_id,
+                                     const TbLineInput *input,
+                                     gint64            *out_line_id,
+                                     GError           **error);
+/* Removes a line; only while the bill has no payments. */
+gboolean    tb_ledger_remove_line   (TbLedger     *self,
+                                     gint64        line_id,
+                                     GError      **error);
+/* Voids a bill with a reason; only while nothing has been paid on it. */
+gboolean    tb_ledger_void_bill     (TbLedger     *self,
+                                     gint64        bill_id,
+                                     const char   *reason,
+                                     GError      **error);
+
+/* ---- settlement (DESIGN.md §4.2) ---- */
+typedef struct
+{
+  gint64           bill_id;
+  TbPaymentMethod  method;
+  gint64           amount;           /* > 0, minor units */
+  /* The provider's unique transaction id (QPay payment_id), or for cash/card the caller's
+   * idempotency key (a card slip reference, or a UUID the UI made for one press of Record).
+   * NULL = a fresh UUID: such a call is never deduplicated. */
+  const char      *provider_txn_id;
+  const char      *reference;        /* nullable: shown to staff */
+  gint64           intent_id;        /* 0 = none */
+  gint64           tendered;         /* cash handed over, 0 = not recorded */
+} TbSettleRequest;
+
+typedef struct
+{
+  gint64        payment_id;          /* the new row, or the existing one when already settled */
+  gboolean      already_settled;     /* TRUE: this provider payment was recorded before; nothing changed */
+  gboolean      overpaid;            /* the bill now has more paid than due */
+  TbBillStatus  status;              /* the bill's status after the call */
+  gint64        paid;
+  gint64        due;
+} TbSettleResult;
+
+/* One BEGIN IMMEDIATE transaction: insert the payment (a duplicate (method, provider_txn_id)
+ * changes nothing and reports already_settled), update the bill's paid total and status,
+ * mark the intent PAID, queue a receipt for QPay payments, write the audit row.
+ * A payment on a VOID bill is still recorded (money that arrived is never dropped) and the
+ * bill is flagged overpaid. */
+gboolean    tb_ledger_settle        (TbLedger              *self,
+                                     const TbSettleRequest *request,
+                                     TbSettleResult        *out_result,
+                                     GError               **error);
+
+/* ---- listing (tb-ledger-query.c) ---- */
+typedef enum
+{
+  TB_BILL_FILTER_ALL,
+  TB_BILL_FILTER_OPEN,      /* OPEN or PARTIAL */
+  TB_BILL_FILTER_PAID,
+  TB_BILL_FILTER_VOID,
+  TB_BILL_FILTER_TODAY,     /* created since local midnight */
+  TB_BILL_FILTER_PARTIAL,
+  TB_BILL_FILTER_OPEN_ONLY, /* OPEN only */
+} TbBillFilter;
+
+/* Bills newest first, without lines/payments. @search (nullable) matches a bill number
+ * prefix, a customer name prefix, or a customer's whole phone number. */
+GPtrArray  *tb_ledger_list_bills    (TbLedger     *self,
+                                     TbBillFilter  filter,
+                                     const char   *search,
+                                     guint         offset,
+                                     guint         limit,
+                                     GError      **error);
+guint       tb_ledger_count_bills   (TbLedger     *self,
+                                     TbBillFilter  filter,
+                                     const char   *search,
+                                     GError      **error);
+
+/* ---- export ---- */
+/* Payments as RFC 4180 CSV (UTF-8, CRLF, header row). from/to are UTC µs, 0 = unbounded;
+ * to is exclusive. */
+gboolean    tb_ledger_export_payments_csv (TbLedger  *self,
+                                           gint64     from_us,
+                                           gint64     to_us,
+                                           GString   *out,
+                                           GError   **error);
+
+/* ---- audit ---- */
+typedef struct
+{
+  gint64  id;
+  gint64  at_us;
+  char   *actor;
+  char   *action;
+  char   *entity;
+  gint64  entity_id;
+  char   *detail;
+} TbAuditEntry;
+void        tb_audit_entry_free     (TbAuditEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TbAuditEntry, tb_audit_entry_free)
+/* Newest first. */
+GPtrArray  *tb_ledger_list_audit    (TbLedger     *self,
+                                     guint         limit,
+                                     GError      **error);
+
+G_END_DECLS
