@@ -1696,8 +1696,14 @@ settle_in_transaction (TbLedger               *self,
     "ON CONFLICT (method, provider_txn_id) DO NOTHING RETURNING id";
   static const char bill_sql[] =
     "UPDATE bills SET paid = ?, status = ?, overpaid = ?, updated_us = ? WHERE id = ?";
+  /* An intent is PAID once its payments cover its amount; a partial payment leaves it open for
+   * the rest. A late payment on a CANCELLED or EXPIRED intent that covers it marks it PAID: the
+   * money did arrive. */
   static const char intent_sql[] =
-    "UPDATE payment_intents SET state = 'PAID', updated_us = ? WHERE id = ? AND bill_id = ?";
+    "UPDATE payment_intents SET updated_us = ?1, state = CASE "
+    "  WHEN (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE intent_id = ?2) >= amount THEN 'PAID' "
+    "  WHEN state = 'NEW' THEN 'PENDING' ELSE state END "
+    "WHERE id = ?2 AND bill_id = ?3";
   static const char receipt_sql[] =
     "INSERT INTO receipts (payment_id, state, created_us, updated_us) VALUES (?, 'PENDING', ?, ?)";
   g_autofree char *detail = NULL;

@@ -154,6 +154,97 @@ gboolean    tb_ledger_settle        (TbLedger              *self,
                                      TbSettleResult        *out_result,
                                      GError               **error);
 
+/* ---- payment intents (tb-ledger-intents.c, DESIGN.md §4) ---- */
+typedef struct
+{
+  gint64         id;
+  gint64         bill_id;
+  char          *bill_number;
+  char          *provider;            /* "QPAY" */
+  char          *environment;         /* "sim", "sandbox", "live" */
+  gint64         amount;              /* minor units */
+  TbIntentState  state;
+  char          *sender_invoice_no;   /* ours: ASCII, unique, ≤ 45 bytes */
+  char          *provider_invoice_id; /* NULL until the provider answered */
+  char          *qr_text;
+  char          *short_url;
+  char          *deep_links;          /* JSON array [{name, description, link}], or NULL */
+  gint64         expires_us;          /* 0 = unknown */
+  int            check_count;
+  gint64         last_check_us;       /* 0 = never */
+  char          *last_error;
+  gint64         paid;                /* sum of payments recorded against this intent */
+  gint64         created_us;
+  gint64         updated_us;
+} TbIntent;
+
+void        tb_intent_free          (TbIntent     *intent);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TbIntent, tb_intent_free)
+/* NEW and PENDING intents are open: their invoice may still be paid. */
+gboolean    tb_intent_is_open       (const TbIntent *intent);
+
+/* Commits a NEW intent and its sender_invoice_no before any provider call, so that a retry
+ * after a crash or a timeout reuses the number and never creates a second invoice. The amount
+ * must be > 0 and ≤ what the bill still owes; the bill must not be PAID or VOID. */
+TbIntent   *tb_ledger_create_intent (TbLedger     *self,
+                                     gint64        bill_id,
+                                     const char   *provider,
+                                     const char   *environment,
+                                     gint64        amount,
+                                     GError      **error);
+TbIntent   *tb_ledger_get_intent    (TbLedger     *self,
+                                     gint64        intent_id,
+                                     GError      **error);
+/* The newest open intent of @bill_id for this provider and environment (any amount when
+ * @amount is 0), or NULL (no error) when there is none. */
+TbIntent   *tb_ledger_find_open_intent (TbLedger  *self,
+                                        gint64     bill_id,
+                                        const char *provider,
+                                        const char *environment,
+                                        gint64     amount,
+                                        GError   **error);
+/* NEW → PENDING with what the provider returned. */
+gboolean    tb_ledger_intent_set_invoice (TbLedger   *self,
+                                          gint64      intent_id,
+                                          const char *provider_invoice_id,
+                                          const char *qr_text,
+                                          const char *short_url,
+                                          const char *deep_links_json,
+                                          gint64      expires_us,
+                                          GError    **error);
+/* Moves an intent to FAILED, CANCELLED or EXPIRED (never out of PAID), with a reason for
+ * staff (no secrets). */
+gboolean    tb_ledger_intent_set_state (TbLedger      *self,
+                                        gint64         intent_id,
+                                        TbIntentState  state,
+                                        const char    *last_error,
+                                        GError       **error);
+/* Records that a check happened (count, time) and its error, if any (NULL = fine). */
+gboolean    tb_ledger_intent_note_check (TbLedger   *self,
+                                         gint64      intent_id,
+                                         const char *last_error,
+                                         GError    **error);
+
+typedef enum
+{
+  TB_INTENT_FILTER_OPEN,     /* NEW or PENDING */
+  TB_INTENT_FILTER_ALL,
+} TbIntentFilter;
+
+/* Newest first; @bill_id 0 = every bill. */
+GPtrArray  *tb_ledger_list_intents  (TbLedger       *self,
+                                     TbIntentFilter  filter,
+                                     gint64          bill_id,
+                                     guint           limit,
+                                     GError        **error);
+/* What the reconciler should check now (DESIGN.md §5): open intents created after
+ * @created_after_us, not checked since @checked_before_us, oldest first, at most @limit. */
+GPtrArray  *tb_ledger_due_intents   (TbLedger     *self,
+                                     gint64        created_after_us,
+                                     gint64        checked_before_us,
+                                     guint         limit,
+                                     GError      **error);
+
 /* ---- listing (tb-ledger-query.c) ---- */
 typedef enum
 {

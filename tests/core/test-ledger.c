@@ -528,6 +528,99 @@ test_export_csv (Fixture       *f,
   g_assert_cmpstr (none->str, ==, "payment_id,created_utc,bill,customer,method,amount,currency,reference,provider_txn_id,intent_id,refund_of\r\n");
 }
 
+static void
+test_intents (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbIntent) again = NULL;
+  g_autoptr(TbIntent) none = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) open_list = NULL;
+  const gint64 prices[] = { 1250000 };
+  gint64 bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  TbSettleRequest req = { bill_id, TB_METHOD_QPAY, 500000, "100000000000001", NULL, 0, 0 };
+  TbSettleResult r;
+
+  /* More than due, or nothing, is refused and writes nothing. */
+  g_assert_null (tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 1250001, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 0, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
+
+  intent = tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 1250000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (intent->state, ==, TB_INTENT_NEW);
+  g_assert_true (g_str_has_prefix (intent->sender_invoice_no, "TB1X1R"));
+  g_assert_cmpuint (strlen (intent->sender_invoice_no), <=, 45);
+  for (const char *p = intent->sender_invoice_no; *p; p++)
+    g_assert_true (g_ascii_isalnum (*p));
+
+  /* The committed NEW intent is found again (a retry reuses its number). */
+  again = tb_ledger_find_open_intent (f->ledger, bill_id, "QPAY", "sim", 1250000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->sender_invoice_no, ==, intent->sender_invoice_no);
+  none = tb_ledger_find_open_intent (f->ledger, bill_id, "QPAY", "live", 0, &error);
+  g_assert_null (none);
+  g_assert_no_error (error);
+
+  g_assert_true (tb_ledger_intent_set_invoice (f->ledger, intent->id, "d50f49f2-9032-4a74-8929-530531f28f63",
+                                               "0002010102121531...", "https://s.qpay.mn/x", "[]",
+                                               g_get_real_time () + G_USEC_PER_SEC * 60, &error));
+  g_assert_no_error (error);
+  g_assert_true (tb_ledger_intent_note_check (f->ledger, intent->id, NULL, &error));
+  g_clear_pointer (&again, tb_intent_free);
+  again = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (again->state, ==, TB_INTENT_PENDING);
+  g_assert_cmpint (again->check_count, ==, 1);
+  g_assert_cmpstr (again->provider_invoice_id, ==, "d50f49f2-9032-4a74-8929-530531f28f63");
+
+  /* Due for the reconciler only when not checked recently. */
+  due = tb_ledger_due_intents (f->ledger, 0, g_get_real_time () - G_USEC_PER_SEC * 120, 20, &error);
+  g_assert_cmpuint (due->len, ==, 0);
+  g_clear_pointer (&due, g_ptr_array_unref);
+  due = tb_ledger_due_intents (f->ledger, 0, g_get_real_time () + 1, 20, &error);
+  g_assert_cmpuint (due->len, ==, 1);
+
+  /* A partial payment leaves the intent open; the rest, even after a cancel, closes it. */
+  req.intent_id = intent->id;
+  g_assert_true (tb_ledger_settle (f->ledger, &req, &r, &error));
+  g_clear_pointer (&again, tb_intent_free);
+  again = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (again->state, ==, TB_INTENT_PENDING);
+  g_assert_cmpint (again->paid, ==, 500000);
+
+  g_assert_true (tb_ledger_intent_set_state (f->ledger, intent->id, TB_INTENT_CANCELLED, "cancelled by staff", &error));
+  req.provider_txn_id = "100000000000002";
+  req.amount = 750000;
+  g_assert_true (tb_ledger_settle (f->ledger, &req, &r, &error));
+  g_assert_cmpint (r.status, ==, TB_BILL_PAID);
+  g_clear_pointer (&again, tb_intent_free);
+  again = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (again->state, ==, TB_INTENT_PAID);
+
+  /* PAID is final. */
+  g_assert_true (tb_ledger_intent_set_state (f->ledger, intent->id, TB_INTENT_EXPIRED, NULL, &error));
+  g_clear_pointer (&again, tb_intent_free);
+  again = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (again->state, ==, TB_INTENT_PAID);
+
+  /* A paid bill takes no new intent. */
+  g_assert_null (tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 100, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
+  g_clear_error (&error);
+
+  open_list = tb_ledger_list_intents (f->ledger, TB_INTENT_FILTER_ALL, 0, 10, &error);
+  g_assert_cmpuint (open_list->len, ==, 1);
+  g_clear_pointer (&open_list, g_ptr_array_unref);
+  open_list = tb_ledger_list_intents (f->ledger, TB_INTENT_FILTER_OPEN, 0, 10, &error);
+  g_assert_cmpuint (open_list->len, ==, 0);
+}
+
 typedef struct
 {
   const char *path;
@@ -639,6 +732,7 @@ main (int   argc,
   ADD ("list-and-search", test_list_and_search);
   ADD ("export-csv", test_export_csv);
   ADD ("concurrent-settle", test_concurrent_settle);
+  ADD ("intents", test_intents);
 #undef ADD
   g_test_add_func ("/tulbur/ledger/too-new", test_too_new);
   g_test_add_func ("/tulbur/ledger/seal", test_seal);
