@@ -197,6 +197,10 @@ tb_bill_free (TbBill *bill)
   g_free (bill->currency);
   g_free (bill->note);
   g_free (bill->void_reason);
+  g_free (bill->receipt_receiver_type);
+  g_free (bill->receipt_phone);
+  g_free (bill->receipt_district_code);
+  g_free (bill->receipt_classification_code);
   g_clear_pointer (&bill->lines, g_ptr_array_unref);
   g_clear_pointer (&bill->payments, g_ptr_array_unref);
   g_free (bill);

@@ -120,6 +120,12 @@ typedef struct
   gint64        updated_us;
   GPtrArray    *lines;             /* TbBillLine*, may be NULL in list results */
   GPtrArray    *payments;          /* TbPayment*, may be NULL in list results */
+  /* Ebarimt choices for this bill (NULL = the defaults from Preferences); tb_ledger_get_bill
+   * only. The phone is personal data: show it on the bill page and nowhere else. */
+  char         *receipt_receiver_type;      /* "CITIZEN" / "COMPANY" */
+  char         *receipt_phone;
+  char         *receipt_district_code;
+  char         *receipt_classification_code;
 } TbBill;
 
 /* The amount still owed (never negative). */

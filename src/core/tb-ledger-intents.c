@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -99,7 +100,7 @@ get_intent_locked (TbLedger  *self,
     _tb_ledger_fail (self, error, "get intent");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                 _("There is no payment request number %" G_GINT64_FORMAT "."), intent_id);
+                 _("There is no payment request number %" PRId64 "."), intent_id);
   sqlite3_reset (stmt);
   return intent;
 }
@@ -179,7 +180,7 @@ tb_ledger_create_intent (TbLedger    *self,
         _tb_ledger_fail (self, error, "intent bill");
       else
         g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                     _("There is no bill number %" G_GINT64_FORMAT "."), bill_id);
+                     _("There is no bill number %" PRId64 "."), bill_id);
       return NULL;
     }
   bill_number = _tb_ledger_column_text (stmt, 0);

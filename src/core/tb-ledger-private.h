@@ -56,6 +56,18 @@ void          _tb_ledger_bind_text  (sqlite3_stmt *stmt,
                                      int           index,
                                      const char   *text);
 TbBill       *_tb_ledger_read_bill_row (sqlite3_stmt *stmt);
+/* Personal data: sealed in, unsealed out (NULL binds / reads as NULL). */
+void          _tb_ledger_bind_sealed (TbLedger     *self,
+                                      sqlite3_stmt *stmt,
+                                      int           index,
+                                      const char   *text);
+void          _tb_ledger_bind_hash   (TbLedger     *self,
+                                      sqlite3_stmt *stmt,
+                                      int           index,
+                                      const char   *text);
+char         *_tb_ledger_column_unsealed (TbLedger     *self,
+                                          sqlite3_stmt *stmt,
+                                          int           column);
 
 /* The columns _tb_ledger_read_bill_row expects, in order. */
 #define TB_LEDGER_BILL_COLUMNS \

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ G_DEFINE_QUARK (tb-ledger-error-quark, tb_ledger_error)
 
 static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/001-initial.sql",
+  "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
 };
 
 gint64
@@ -509,8 +511,8 @@ validate_register (const char  *register_no,
   return TRUE;
 }
 
-static void
-bind_sealed (TbLedger     *self,
+void
+_tb_ledger_bind_sealed (TbLedger     *self,
              sqlite3_stmt *stmt,
              int           index,
              const char   *text)
@@ -533,8 +535,8 @@ bind_sealed (TbLedger     *self,
                      (int) g_bytes_get_size (sealed), SQLITE_TRANSIENT);
 }
 
-static void
-bind_hash (TbLedger     *self,
+void
+_tb_ledger_bind_hash (TbLedger     *self,
            sqlite3_stmt *stmt,
            int           index,
            const char   *text)
@@ -587,10 +589,10 @@ tb_ledger_add_customer (TbLedger    *self,
 
   _tb_ledger_bind_text (stmt, 1, clean);
   _tb_ledger_bind_text (stmt, 2, key);
-  bind_sealed (self, stmt, 3, norm_phone);
-  bind_hash (self, stmt, 4, norm_phone);
-  bind_sealed (self, stmt, 5, norm_register);
-  bind_hash (self, stmt, 6, norm_register);
+  _tb_ledger_bind_sealed (self, stmt, 3, norm_phone);
+  _tb_ledger_bind_hash (self, stmt, 4, norm_phone);
+  _tb_ledger_bind_sealed (self, stmt, 5, norm_register);
+  _tb_ledger_bind_hash (self, stmt, 6, norm_register);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_int64 (stmt, 8, now);
 
@@ -656,10 +658,10 @@ tb_ledger_update_customer (TbLedger    *self,
 
   _tb_ledger_bind_text (stmt, 1, clean);
   _tb_ledger_bind_text (stmt, 2, key);
-  bind_sealed (self, stmt, 3, norm_phone);
-  bind_hash (self, stmt, 4, norm_phone);
-  bind_sealed (self, stmt, 5, norm_register);
-  bind_hash (self, stmt, 6, norm_register);
+  _tb_ledger_bind_sealed (self, stmt, 3, norm_phone);
+  _tb_ledger_bind_hash (self, stmt, 4, norm_phone);
+  _tb_ledger_bind_sealed (self, stmt, 5, norm_register);
+  _tb_ledger_bind_hash (self, stmt, 6, norm_register);
   sqlite3_bind_int64 (stmt, 7, _tb_ledger_now_us ());
   sqlite3_bind_int64 (stmt, 8, id);
 
@@ -674,7 +676,7 @@ tb_ledger_update_customer (TbLedger    *self,
     {
       _tb_ledger_rollback (self);
       g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                   _("There is no customer number %" G_GINT64_FORMAT "."), id);
+                   _("There is no customer number %" PRId64 "."), id);
       return FALSE;
     }
 
@@ -687,8 +689,8 @@ tb_ledger_update_customer (TbLedger    *self,
   return TRUE;
 }
 
-static char *
-column_unsealed (TbLedger     *self,
+char *
+_tb_ledger_column_unsealed (TbLedger     *self,
                  sqlite3_stmt *stmt,
                  int           column)
 {
@@ -714,8 +716,8 @@ read_customer (TbLedger     *self,
 
   customer->id = sqlite3_column_int64 (stmt, 0);
   customer->name = _tb_ledger_column_text (stmt, 1);
-  customer->phone = column_unsealed (self, stmt, 2);
-  customer->register_no = column_unsealed (self, stmt, 3);
+  customer->phone = _tb_ledger_column_unsealed (self, stmt, 2);
+  customer->register_no = _tb_ledger_column_unsealed (self, stmt, 3);
   customer->created_us = sqlite3_column_int64 (stmt, 4);
   return customer;
 }
@@ -751,7 +753,7 @@ tb_ledger_get_customer (TbLedger    *self,
     _tb_ledger_fail (self, error, "get customer");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                 _("There is no customer number %" G_GINT64_FORMAT "."), id);
+                 _("There is no customer number %" PRId64 "."), id);
   sqlite3_reset (stmt);
   return NULL;
 }
@@ -790,8 +792,8 @@ tb_ledger_find_customers (TbLedger    *self,
     return NULL;
 
   _tb_ledger_bind_text (stmt, 1, key);
-  bind_hash (self, stmt, 2, phone);
-  bind_hash (self, stmt, 3, register_no);
+  _tb_ledger_bind_hash (self, stmt, 2, phone);
+  _tb_ledger_bind_hash (self, stmt, 3, register_no);
   sqlite3_bind_int (stmt, 4, (int) MIN (limit, 1000));
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -832,7 +834,7 @@ check_customer_exists (TbLedger  *self,
     return _tb_ledger_fail (self, error, "customer lookup");
 
   g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-               _("There is no customer number %" G_GINT64_FORMAT "."), customer_id);
+               _("There is no customer number %" PRId64 "."), customer_id);
   return FALSE;
 }
 
@@ -955,7 +957,7 @@ read_bill_state (TbLedger   *self,
     return _tb_ledger_fail (self, error, "bill lookup");
 
   g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-               _("There is no bill number %" G_GINT64_FORMAT "."), bill_id);
+               _("There is no bill number %" PRId64 "."), bill_id);
   return FALSE;
 }
 
@@ -1176,6 +1178,31 @@ read_payments (TbLedger  *self,
   return TRUE;
 }
 
+static gboolean
+read_receipt_choices (TbLedger  *self,
+                      TbBill    *bill,
+                      GError   **error)
+{
+  static const char sql[] =
+    "SELECT receipt_receiver_type, receipt_phone_sealed, receipt_district_code, "
+    "receipt_classification_code FROM bills WHERE id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, bill->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      bill->receipt_receiver_type = _tb_ledger_column_text (stmt, 0);
+      bill->receipt_phone = _tb_ledger_column_unsealed (self, stmt, 1);
+      bill->receipt_district_code = _tb_ledger_column_text (stmt, 2);
+      bill->receipt_classification_code = _tb_ledger_column_text (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 TbBill *
 tb_ledger_get_bill (TbLedger  *self,
                     gint64     bill_id,
@@ -1214,12 +1241,13 @@ tb_ledger_get_bill (TbLedger  *self,
         _tb_ledger_fail (self, error, "get bill");
       else
         g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                     _("There is no bill number %" G_GINT64_FORMAT "."), bill_id);
+                     _("There is no bill number %" PRId64 "."), bill_id);
       _tb_ledger_rollback (self);
       return NULL;
     }
 
-  if (!read_lines (self, bill, error) || !read_payments (self, bill, error))
+  if (!read_lines (self, bill, error) || !read_payments (self, bill, error) ||
+      !read_receipt_choices (self, bill, error))
     {
       _tb_ledger_rollback (self);
       return NULL;
@@ -1705,7 +1733,7 @@ settle_in_transaction (TbLedger               *self,
     "  WHEN state = 'NEW' THEN 'PENDING' ELSE state END "
     "WHERE id = ?2 AND bill_id = ?3";
   static const char receipt_sql[] =
-    "INSERT INTO receipts (payment_id, state, created_us, updated_us) VALUES (?, 'PENDING', ?, ?)";
+    "INSERT INTO receipts (payment_id, state, created_us, updated_us) VALUES (?, ?, ?, ?)";
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt;
   BillState state;
@@ -1802,8 +1830,9 @@ settle_in_transaction (TbLedger               *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, payment_id);
-      sqlite3_bind_int64 (stmt, 2, now);
+      _tb_ledger_bind_text (stmt, 2, request->skip_receipt ? "SKIPPED" : "PENDING");
       sqlite3_bind_int64 (stmt, 3, now);
+      sqlite3_bind_int64 (stmt, 4, now);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return _tb_ledger_fail (self, error, "queue receipt");
     }

@@ -132,6 +132,9 @@ typedef struct
   const char      *reference;        /* nullable: shown to staff */
   gint64           intent_id;        /* 0 = none */
   gint64           tendered;         /* cash handed over, 0 = not recorded */
+  /* QPay payments queue an Ebarimt receipt in the same transaction; with this set (receipts
+   * switched off) the receipt row is recorded as SKIPPED instead. */
+  gboolean         skip_receipt;
 } TbSettleRequest;
 
 typedef struct
@@ -244,6 +247,126 @@ GPtrArray  *tb_ledger_due_intents   (TbLedger     *self,
                                      gint64        checked_before_us,
                                      guint         limit,
                                      GError      **error);
+
+/* ---- Ebarimt receipts (tb-ledger-receipts.c, DESIGN.md §7) ---- */
+typedef struct
+{
+  gint64          id;
+  gint64          payment_id;
+  gint64          bill_id;
+  char           *bill_number;
+  char           *provider_txn_id;      /* the QPay payment id the receipt is for */
+  gint64          payment_amount;       /* minor units */
+  TbReceiptState  state;
+  char           *receiver_type;        /* "CITIZEN" / "COMPANY", once an attempt was made */
+  char           *receiver;             /* unsealed only with @with_receiver; else NULL */
+  char           *district_code;
+  char           *classification_code;
+  char           *ebarimt_id;
+  char           *receipt_id;           /* ДДТД */
+  char           *lottery;
+  char           *qr_data;
+  char           *merchant_tin;
+  gint64          amount;               /* as registered (minor), 0 before */
+  gint64          vat_e4;
+  gint64          city_tax_e4;
+  int             attempts;
+  gint64          next_attempt_us;      /* 0 = now */
+  gboolean        unknown;              /* a request's answer was lost: look it up first */
+  char           *last_error_key;
+  char           *last_error;
+  int             copies;
+  gint64          registered_us;
+  gint64          created_us;
+  gint64          updated_us;
+} TbReceipt;
+
+void        tb_receipt_free          (TbReceipt *receipt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TbReceipt, tb_receipt_free)
+
+typedef enum
+{
+  TB_RECEIPT_FILTER_ALL,
+  TB_RECEIPT_FILTER_PENDING,   /* PENDING */
+  TB_RECEIPT_FILTER_ERROR,     /* ERROR */
+  TB_RECEIPT_FILTER_OPEN,      /* PENDING or ERROR */
+} TbReceiptFilter;
+
+TbReceipt  *tb_ledger_get_receipt    (TbLedger        *self,
+                                      gint64           receipt_id,
+                                      gboolean         with_receiver,
+                                      GError         **error);
+/* Newest first; @bill_id 0 = every bill. */
+GPtrArray  *tb_ledger_list_receipts  (TbLedger        *self,
+                                      TbReceiptFilter  filter,
+                                      gint64           bill_id,
+                                      guint            limit,
+                                      GError         **error);
+/* PENDING or ERROR receipts whose next attempt is due at @now_us, oldest first. */
+GPtrArray  *tb_ledger_due_receipts   (TbLedger        *self,
+                                      gint64           now_us,
+                                      guint            limit,
+                                      GError         **error);
+/* Before a create request goes out: attempts + 1, unknown = TRUE (cleared by the answer), and
+ * what is being sent (the receiver is sealed). */
+gboolean    tb_ledger_receipt_begin_attempt (TbLedger   *self,
+                                             gint64      receipt_id,
+                                             const char *receiver_type,
+                                             const char *receiver,
+                                             const char *district_code,
+                                             const char *classification_code,
+                                             GError    **error);
+typedef struct
+{
+  const char *ebarimt_id;
+  const char *receipt_id;    /* ДДТД */
+  const char *lottery;
+  const char *qr_data;
+  const char *merchant_tin;
+  gint64      amount;
+  gint64      vat_e4;
+  gint64      city_tax_e4;
+} TbReceiptRegistration;
+/* → REGISTERED (final: never requested again). */
+gboolean    tb_ledger_receipt_registered (TbLedger                    *self,
+                                          gint64                       receipt_id,
+                                          const TbReceiptRegistration *registration,
+                                          GError                     **error);
+/* → ERROR with QPay's key and a message, next attempt at @next_attempt_us. @unknown: the
+ * answer was lost (the next attempt looks the receipt up before creating again). */
+gboolean    tb_ledger_receipt_failed (TbLedger    *self,
+                                      gint64       receipt_id,
+                                      const char  *error_key,
+                                      const char  *message,
+                                      gint64       next_attempt_us,
+                                      gboolean     unknown,
+                                      GError     **error);
+/* → SKIPPED (receipts switched off, or not for this payment). */
+gboolean    tb_ledger_receipt_skip   (TbLedger    *self,
+                                      gint64       receipt_id,
+                                      const char  *reason,
+                                      GError     **error);
+/* REGISTERED → CANCELLED (voided bill, refunded payment). */
+gboolean    tb_ledger_receipt_cancelled (TbLedger   *self,
+                                         gint64      receipt_id,
+                                         const char *note,
+                                         GError    **error);
+/* ERROR/SKIPPED → PENDING, due now (the Retry button). REGISTERED is never retried. */
+gboolean    tb_ledger_receipt_retry_now (TbLedger   *self,
+                                         gint64      receipt_id,
+                                         GError    **error);
+/* A reprint: copies + 1 and an audit row "receipt.reprint copy=N"; returns N. */
+int         tb_ledger_receipt_note_copy (TbLedger   *self,
+                                         gint64      receipt_id,
+                                         GError    **error);
+/* The bill's own receipt choices (NULL = use the defaults). */
+gboolean    tb_ledger_set_bill_receipt (TbLedger   *self,
+                                        gint64      bill_id,
+                                        const char *receiver_type,
+                                        const char *phone,
+                                        const char *district_code,
+                                        const char *classification_code,
+                                        GError    **error);
 
 /* ---- listing (tb-ledger-query.c) ---- */
 typedef enum

@@ -121,9 +121,9 @@ test_open_and_migrate (Fixture       *f,
   struct stat st;
   TbLedger *again;
 
-  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 1);
-  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 1);
+  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 2);
 
   /* The database and its key are private to the user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -135,9 +135,9 @@ test_open_and_migrate (Fixture       *f,
   /* Opening again runs no migration twice. */
   again = tb_ledger_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 1);
+  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 2);
   g_assert_finalize_object (again);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 1);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 2);
 
   g_assert_cmpint (raw_int (f->path, "PRAGMA journal_mode = WAL"), !=, -1);
 }
@@ -621,6 +621,98 @@ test_intents (Fixture       *f,
   g_assert_cmpuint (open_list->len, ==, 0);
 }
 
+static void
+test_receipts (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(TbReceipt) r = NULL;
+  g_autoptr(TbBill) bill = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  const gint64 prices[] = { 1000000 };
+  gint64 bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  TbSettleRequest qpay = { bill_id, TB_METHOD_QPAY, 600000, "100000000000011", NULL, 0, 0, FALSE };
+  TbSettleRequest off = { bill_id, TB_METHOD_QPAY, 400000, "100000000000012", NULL, 0, 0, TRUE };
+  TbReceiptRegistration reg = { "uuid-1", "030101065006000090690000210005595", "CK 59114203",
+                                "123456789012345678901234567890", "30101065006", 600000, 545454, 0 };
+  gint64 receipt_id;
+  TbSettleResult res;
+
+  g_assert_true (tb_ledger_settle (f->ledger, &qpay, &res, &error));
+  g_assert_true (tb_ledger_settle (f->ledger, &off, &res, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM receipts WHERE state = 'SKIPPED'"), ==, 1);
+
+  due = tb_ledger_due_receipts (f->ledger, g_get_real_time (), 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  receipt_id = ((TbReceipt *) due->pdata[0])->id;
+  g_assert_cmpstr (((TbReceipt *) due->pdata[0])->provider_txn_id, ==, "100000000000011");
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* The receiver is sealed at rest. */
+  g_assert_true (tb_ledger_receipt_begin_attempt (f->ledger, receipt_id, "CITIZEN", "88614450", "3505", "6743000", &error));
+  g_assert_no_error (error);
+  g_assert_false (file_contains (wal, "88614450"));
+  r = tb_ledger_get_receipt (f->ledger, receipt_id, TRUE, &error);
+  g_assert_cmpstr (r->receiver, ==, "88614450");
+  g_assert_true (r->unknown);
+  g_assert_cmpint (r->attempts, ==, 1);
+  g_clear_pointer (&r, tb_receipt_free);
+
+  /* A failure waits for its next attempt. */
+  g_assert_true (tb_ledger_receipt_failed (f->ledger, receipt_id, "EBARIMT_NOT_ENABLED", "not enabled",
+                                           g_get_real_time () + 60 * G_USEC_PER_SEC, FALSE, &error));
+  due = tb_ledger_due_receipts (f->ledger, g_get_real_time (), 10, &error);
+  g_assert_cmpuint (due->len, ==, 0);
+  g_clear_pointer (&due, g_ptr_array_unref);
+  g_assert_true (tb_ledger_receipt_retry_now (f->ledger, receipt_id, &error));
+  due = tb_ledger_due_receipts (f->ledger, g_get_real_time (), 10, &error);
+  g_assert_cmpuint (due->len, ==, 1);
+
+  g_assert_true (tb_ledger_receipt_registered (f->ledger, receipt_id, &reg, &error));
+  g_assert_no_error (error);
+  r = tb_ledger_get_receipt (f->ledger, receipt_id, FALSE, &error);
+  g_assert_cmpint (r->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_null (r->receiver);
+  g_assert_cmpstr (r->lottery, ==, "CK 59114203");
+  g_assert_false (r->unknown);
+
+  /* REGISTERED is final: never requested again. */
+  g_assert_false (tb_ledger_receipt_begin_attempt (f->ledger, receipt_id, "CITIZEN", NULL, NULL, NULL, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (tb_ledger_receipt_retry_now (f->ledger, receipt_id, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
+  g_clear_error (&error);
+
+  g_assert_cmpint (tb_ledger_receipt_note_copy (f->ledger, receipt_id, &error), ==, 1);
+  g_assert_cmpint (tb_ledger_receipt_note_copy (f->ledger, receipt_id, &error), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'receipt.reprint'"), ==, 2);
+  g_assert_true (tb_ledger_receipt_cancelled (f->ledger, receipt_id, "bill voided", &error));
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%88614450%'"), ==, 0);
+
+  /* Bill choices: validated, phone sealed. */
+  g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "COMPANY", NULL, "350", NULL, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "CITIZEN", "12345", NULL, NULL, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "BUSINESS", NULL, NULL, NULL, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (tb_ledger_set_bill_receipt (f->ledger, bill_id, "CITIZEN", "9988-7766", "0101", "0111100", &error));
+  g_assert_no_error (error);
+  g_assert_false (file_contains (wal, "99887766"));
+  bill = tb_ledger_get_bill (f->ledger, bill_id, &error);
+  g_assert_cmpstr (bill->receipt_receiver_type, ==, "CITIZEN");
+  g_assert_cmpstr (bill->receipt_phone, ==, "99887766");
+  g_assert_cmpstr (bill->receipt_district_code, ==, "0101");
+  g_assert_cmpstr (bill->receipt_classification_code, ==, "0111100");
+}
+
 typedef struct
 {
   const char *path;
@@ -733,6 +825,7 @@ main (int   argc,
   ADD ("export-csv", test_export_csv);
   ADD ("concurrent-settle", test_concurrent_settle);
   ADD ("intents", test_intents);
+  ADD ("receipts", test_receipts);
 #undef ADD
   g_test_add_func ("/tulbur/ledger/too-new", test_too_new);
   g_test_add_func ("/tulbur/ledger/seal", test_seal);
