@@ -28,7 +28,7 @@ struct _TbLedger
 
 /* Every public entry point takes the lock for its whole duration. */
 #define TB_LEDGER_LOCK(self) \
-  g_autoptr(GMutexLocker) G_PASTE (_tb_locker_, __LINE__) = g_mutex_locker_new (&(self)->mutex)
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) G_PASTE (_tb_locker_, __LINE__) = g_mutex_locker_new (&(self)->mutex)
 
 /* A reset, cleared statement for @sql (which must be a string literal). */
 sqlite3_stmt *_tb_ledger_stmt       (TbLedger     *self,

@@ -1894,6 +1894,55 @@ tb_ledger_settle (TbLedger               *self,
   return TRUE;
 }
 
+gboolean
+tb_ledger_settle_many (TbLedger               *self,
+                       const TbSettleRequest  *requests,
+                       guint                   n_requests,
+                       TbSettleResult         *out_results,
+                       GError                **error)
+{
+  g_autofree TbSettleResult *results = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
+  g_return_val_if_fail (n_requests == 0 || requests != NULL, FALSE);
+
+  for (guint i = 0; i < n_requests; i++)
+    {
+      if (!validate_settle (&requests[i], error))
+        return FALSE;
+      g_ptr_array_add (ids, requests[i].provider_txn_id != NULL ? g_strdup (requests[i].provider_txn_id)
+                                                                 : g_uuid_string_random ());
+    }
+
+  results = g_new0 (TbSettleResult, MAX (n_requests, 1));
+
+  TB_LEDGER_LOCK (self);
+
+  if (!_tb_ledger_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_requests; i++)
+    {
+      if (!settle_in_transaction (self, &requests[i], ids->pdata[i], &results[i], error))
+        {
+          _tb_ledger_rollback (self);
+          return FALSE;
+        }
+      changed |= !results[i].already_settled;
+    }
+
+  if (!changed)
+    _tb_ledger_rollback (self);
+  else if (!_tb_ledger_commit (self, error))
+    return FALSE;
+
+  if (out_results != NULL && n_requests > 0)
+    memcpy (out_results, results, n_requests * sizeof (TbSettleResult));
+  return TRUE;
+}
+
 /* ---- audit ------------------------------------------------------------------------------ */
 
 void

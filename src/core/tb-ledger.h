@@ -368,6 +368,15 @@ gboolean    tb_ledger_set_bill_receipt (TbLedger   *self,
                                         const char *classification_code,
                                         GError    **error);
 
+/* Several settlements in ONE transaction: all of them or none. A provider check that reports
+ * several payments for one invoice settles them together, so a crash can never leave some of
+ * them recorded and the intent already PAID (which the reconciler would not look at again). */
+gboolean    tb_ledger_settle_many   (TbLedger              *self,
+                                     const TbSettleRequest *requests,
+                                     guint                  n_requests,
+                                     TbSettleResult        *out_results,
+                                     GError               **error);
+
 /* ---- listing (tb-ledger-query.c) ---- */
 typedef enum
 {

@@ -622,6 +622,38 @@ test_intents (Fixture       *f,
 }
 
 static void
+test_settle_many_is_atomic (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 prices[] = { 1000000 };
+  gint64 bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  TbSettleRequest batch[3] = {
+    { bill_id, TB_METHOD_QPAY, 400000, "200000000000001", NULL, 0, 0, FALSE },
+    { bill_id, TB_METHOD_QPAY, 600000, "200000000000002", NULL, 0, 0, FALSE },
+    { 999999, TB_METHOD_QPAY, 100, "200000000000003", NULL, 0, 0, FALSE },
+  };
+  TbSettleResult results[3];
+
+  /* One bad row: nothing of the batch is recorded. */
+  g_assert_false (tb_ledger_settle_many (f->ledger, batch, 3, results, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 0);
+
+  g_assert_true (tb_ledger_settle_many (f->ledger, batch, 2, results, &error));
+  g_assert_no_error (error);
+  g_assert_false (results[0].already_settled);
+  g_assert_cmpint (results[1].status, ==, TB_BILL_PAID);
+  g_assert_cmpint (raw_int (f->path, "SELECT paid FROM bills"), ==, 1000000);
+
+  /* The same answer again changes nothing. */
+  g_assert_true (tb_ledger_settle_many (f->ledger, batch, 2, results, &error));
+  g_assert_true (results[0].already_settled && results[1].already_settled);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 2);
+}
+
+static void
 test_receipts (Fixture       *f,
                gconstpointer  data)
 {
@@ -826,6 +858,7 @@ main (int   argc,
   ADD ("concurrent-settle", test_concurrent_settle);
   ADD ("intents", test_intents);
   ADD ("receipts", test_receipts);
+  ADD ("settle-many-is-atomic", test_settle_many_is_atomic);
 #undef ADD
   g_test_add_func ("/tulbur/ledger/too-new", test_too_new);
   g_test_add_func ("/tulbur/ledger/seal", test_seal);

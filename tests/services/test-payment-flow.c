@@ -1,0 +1,754 @@
+/* test-payment-flow.c: intents, settlement, watcher and reconciler against the simulator
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "core/tb-ledger.h"
+#include "providers/tb-qpay-provider.h"
+#include "services/tb-payment-service.h"
+#include "services/tb-payment-watcher.h"
+#include "services/tb-reconciler.h"
+#include "sim/tb-sim-server.h"
+#include "tb-test-utils.h"
+
+typedef struct
+{
+  char             *dir;
+  char             *path;
+  TbLedger         *ledger;
+  TbSimServer      *sim;
+  TbQpayClient     *client;
+  TbQpayProvider   *provider;
+  TbPaymentService *service;
+  guint             settled_signals;
+} Fixture;
+
+static void
+payment_settled_cb (TbPaymentService *service,
+                    gint64            bill_id,
+                    gint64            amount,
+                    gint64            intent_id,
+                    Fixture          *f)
+{
+  f->settled_signals++;
+}
+
+static void
+make_service (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbQpayConfig) config = tb_sim_server_new_config (f->sim);
+
+  f->client = tb_qpay_client_new (config, NULL, &error);
+  g_assert_no_error (error);
+  tb_qpay_client_set_timeout (f->client, 1500);
+  tb_qpay_client_set_retry (f->client, 1, 10, 10);
+  f->provider = tb_qpay_provider_new (f->client);
+  f->service = tb_payment_service_new (f->ledger, TB_PAYMENT_PROVIDER (f->provider));
+  g_signal_connect (f->service, "payment-settled", G_CALLBACK (payment_settled_cb), f);
+}
+
+/* Worker threads drop their last reference on a GTask (and so on its source object) just after
+ * its callback ran: wait for that instead of racing it. */
+static void
+release_and_wait (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (weak != NULL)
+        g_usleep (1000);
+    }
+  g_assert_null (weak);
+}
+
+static void
+drop_service (Fixture *f)
+{
+  if (f->service != NULL)
+    release_and_wait (g_steal_pointer (&f->service));
+  g_clear_object (&f->provider);
+  g_clear_object (&f->client);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = tb_test_tmpdir_new ();
+  f->path = g_build_filename (f->dir, "ledger.db", NULL);
+  f->ledger = tb_ledger_open (f->path, &error);
+  g_assert_no_error (error);
+
+  f->sim = tb_sim_server_new ();
+  g_assert_true (tb_sim_server_start (f->sim, 0, &error));
+  g_assert_no_error (error);
+  make_service (f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  drop_service (f);
+  tb_sim_server_stop (f->sim);
+  g_clear_object (&f->sim);
+  /* Let the last callbacks of the sockets run before the objects go. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  release_and_wait (g_steal_pointer (&f->ledger));
+  g_free (f->path);
+  tb_test_tmpdir_free (f->dir);
+}
+
+static gint64
+new_bill (Fixture *f,
+          gint64   price)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 bill_id = 0;
+  TbLineInput line = { "Үзлэг", 1000, price, NULL, TRUE, FALSE };
+
+  g_assert_true (tb_ledger_create_bill (f->ledger, 0, NULL, &bill_id, NULL, &error));
+  g_assert_true (tb_ledger_add_line (f->ledger, bill_id, &line, NULL, &error));
+  g_assert_no_error (error);
+  return bill_id;
+}
+
+static gint64
+raw_int (Fixture    *f,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* ---- synchronous wrappers (the main loop runs while we wait) ---- */
+
+typedef struct
+{
+  gboolean        done;
+  gboolean        ok;
+  TbIntent       *intent;
+  TbCheckOutcome  outcome;
+  GError         *error;
+} Wait;
+
+static void
+open_cb (GObject *o, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->intent = tb_payment_service_open_finish (TB_PAYMENT_SERVICE (o), r, &w->error);
+  w->ok = w->intent != NULL;
+  w->done = TRUE;
+}
+
+static void
+check_cb (GObject *o, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = tb_payment_service_check_finish (TB_PAYMENT_SERVICE (o), r, &w->outcome, &w->error);
+  w->done = TRUE;
+}
+
+static void
+cancel_cb (GObject *o, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = tb_payment_service_cancel_finish (TB_PAYMENT_SERVICE (o), r, &w->outcome, &w->error);
+  w->done = TRUE;
+}
+
+static void
+reconcile_cb (GObject *o, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  TbReconcileStats stats;
+  w->ok = tb_reconciler_run_once_finish (TB_RECONCILER (o), r, &stats, &w->error);
+  w->outcome.newly_settled = stats.settled;
+  w->outcome.intent_id = stats.checked;
+  w->outcome.bill_due = stats.expired;
+  w->done = TRUE;
+}
+
+static TbIntent *
+open_qr (Fixture  *f,
+         gint64    bill_id,
+         gint64    amount,
+         GError  **error)
+{
+  Wait w = { 0 };
+
+  tb_payment_service_open_async (f->service, bill_id, amount, NULL, open_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.intent;
+}
+
+static TbCheckOutcome
+check_ok (Fixture *f,
+          gint64   intent_id)
+{
+  Wait w = { 0 };
+
+  tb_payment_service_check_async (f->service, intent_id, NULL, check_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  return w.outcome;
+}
+
+static char *
+sim_invoice_for (Fixture  *f,
+                 TbIntent *intent)
+{
+  g_assert_nonnull (intent->provider_invoice_id);
+  return g_strdup (intent->provider_invoice_id);
+}
+
+/* ---- tests ---- */
+
+static void
+test_open_reuse_and_pay (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbIntent) again = NULL;
+  g_autofree char *invoice = NULL;
+  g_autofree char *payment = NULL;
+  gint64 bill_id = new_bill (f, 1250000);
+  TbCheckOutcome outcome;
+
+  intent = open_qr (f, bill_id, 1250000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (intent->state, ==, TB_INTENT_PENDING);
+  g_assert_nonnull (intent->qr_text);
+  g_assert_cmpint (intent->expires_us, >, g_get_real_time ());
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 1);
+
+  /* Same bill, same amount: the same QR, no second invoice. */
+  again = open_qr (f, bill_id, 1250000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->id, ==, intent->id);
+  g_assert_cmpstr (again->qr_text, ==, intent->qr_text);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 1);
+
+  /* Unpaid: nothing settles. */
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpint (outcome.state, ==, TB_INTENT_PENDING);
+  g_assert_cmpuint (outcome.newly_settled, ==, 0);
+
+  invoice = sim_invoice_for (f, intent);
+  payment = tb_sim_server_pay_invoice (f->sim, invoice, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpint (outcome.state, ==, TB_INTENT_PAID);
+  g_assert_cmpuint (outcome.newly_settled, ==, 1);
+  g_assert_cmpint (outcome.settled_amount, ==, 1250000);
+  g_assert_cmpint (outcome.bill_status, ==, TB_BILL_PAID);
+  g_assert_cmpint (outcome.bill_due, ==, 0);
+  g_assert_cmpuint (f->settled_signals, ==, 1);
+
+  /* The same PAID answer again settles nothing more. */
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpuint (outcome.newly_settled, ==, 0);
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM receipts"), ==, 1);
+  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1250000);
+}
+
+static void
+test_bad_amounts (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 bill_id = new_bill (f, 1250000);
+  const gint64 bad[] = { 0, -100, 1250100, 500, 100050 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TbIntent) intent = open_qr (f, bill_id, bad[i], &error);
+
+      g_assert_null (intent);
+      g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+    }
+  /* Nothing reached the provider or the ledger. */
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 0);
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
+}
+
+static void
+test_new_amount_cancels_old (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) first = NULL;
+  g_autoptr(TbIntent) second = NULL;
+  g_autoptr(TbIntent) reread = NULL;
+  g_autoptr(TbSimInvoiceInfo) info = NULL;
+  gint64 bill_id = new_bill (f, 1000000);
+
+  first = open_qr (f, bill_id, 1000000, &error);
+  g_assert_no_error (error);
+  second = open_qr (f, bill_id, 600000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (second->id, !=, first->id);
+
+  reread = tb_ledger_get_intent (f->ledger, first->id, &error);
+  g_assert_cmpint (reread->state, ==, TB_INTENT_CANCELLED);
+  info = tb_sim_server_get_invoice (f->sim, first->provider_invoice_id);
+  g_assert_cmpstr (info->status, ==, "CANCELLED");
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 2);
+}
+
+static void
+test_partial_then_rest (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  gint64 bill_id = new_bill (f, 1000000);
+  TbCheckOutcome outcome;
+
+  intent = open_qr (f, bill_id, 1000000, &error);
+  g_assert_no_error (error);
+
+  p1 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 400000, FALSE, &error);
+  g_assert_no_error (error);
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpuint (outcome.newly_settled, ==, 1);
+  g_assert_cmpint (outcome.state, ==, TB_INTENT_PENDING);
+  g_assert_cmpint (outcome.bill_status, ==, TB_BILL_PARTIAL);
+  g_assert_cmpint (outcome.bill_due, ==, 600000);
+
+  p2 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpuint (outcome.newly_settled, ==, 1);
+  g_assert_cmpint (outcome.state, ==, TB_INTENT_PAID);
+  g_assert_cmpint (outcome.bill_status, ==, TB_BILL_PAID);
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 2);
+}
+
+static void
+test_paid_twice_is_flagged (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  gint64 bill_id = new_bill (f, 500000);
+  TbCheckOutcome outcome;
+
+  intent = open_qr (f, bill_id, 500000, &error);
+  p1 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  p2 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p1, !=, p2);
+
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpuint (outcome.newly_settled, ==, 2);
+  g_assert_true (outcome.overpaid);
+  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1000000);
+  g_assert_cmpint (raw_int (f, "SELECT overpaid FROM bills"), ==, 1);
+}
+
+static void
+test_paid_after_cancel (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autofree char *late = NULL;
+  gint64 bill_id = new_bill (f, 800000);
+  TbSettleRequest cash = { bill_id, TB_METHOD_CASH, 800000, "cash-1", NULL, 0, 0 };
+  TbSettleResult r;
+  Wait w = { 0 };
+  TbCheckOutcome outcome;
+
+  intent = open_qr (f, bill_id, 800000, &error);
+  g_assert_no_error (error);
+
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome.state, ==, TB_INTENT_CANCELLED);
+
+  /* The customer paid cash instead… and the bank payment still went through. */
+  g_assert_true (tb_ledger_settle (f->ledger, &cash, &r, &error));
+  late = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpuint (outcome.newly_settled, ==, 1);
+  g_assert_true (outcome.overpaid);
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments WHERE method = 'QPAY'"), ==, 1);
+  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1600000);
+}
+
+static void
+test_cancel_paid_invoice_settles (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autofree char *pay = NULL;
+  gint64 bill_id = new_bill (f, 300000);
+  Wait w = { 0 };
+
+  intent = open_qr (f, bill_id, 300000, &error);
+  pay = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  /* Cancel races the payment: QPay says INVOICE_PAID, so we settle instead. */
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome.state, ==, TB_INTENT_PAID);
+  g_assert_cmpuint (w.outcome.newly_settled, ==, 1);
+  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills"), ==, 1);
+}
+
+static void
+test_concurrent_checks_join (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autofree char *pay = NULL;
+  g_autoptr(TbReconciler) reconciler = NULL;
+  gint64 bill_id = new_bill (f, 200000);
+  Wait w[5] = { 0 };
+  Wait rw = { 0 };
+  guint before;
+  guint settled = 0;
+
+  intent = open_qr (f, bill_id, 200000, &error);
+  pay = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  /* A slow provider: every check takes 200 ms, so they would overlap if allowed to. */
+  tb_sim_server_set_latency (f->sim, 200);
+  before = tb_sim_server_count_requests (f->sim, "POST /v2/payment/check");
+
+  reconciler = tb_reconciler_new (f->service);
+  tb_reconciler_set_timing (reconciler, 60000, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    tb_payment_service_check_async (f->service, intent->id, NULL, check_cb, &w[i]);
+  tb_reconciler_run_once_async (reconciler, NULL, reconcile_cb, &rw);
+
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    {
+      g_assert_true (tb_test_wait_for (&w[i].done, 10000));
+      g_assert_no_error (w[i].error);
+      settled += w[i].outcome.newly_settled;
+    }
+  g_assert_true (tb_test_wait_for (&rw.done, 10000));
+  g_assert_no_error (rw.error);
+
+  /* Five callers and the reconciler: at most two provider requests (the joined check, and
+   * the reconciler's queued behind it), and exactly one payment. */
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before, <=, 2);
+  g_assert_cmpuint (settled, ==, G_N_ELEMENTS (w)); /* every joined caller saw the one settlement */
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpuint (f->settled_signals, ==, 1);
+}
+
+static void
+test_create_timeout_reuses_number (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) none = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(GPtrArray) intents = NULL;
+  g_autoptr(GPtrArray) invoices = NULL;
+  g_autofree char *first_number = NULL;
+  gint64 bill_id = new_bill (f, 450000);
+  TbSimFault hang = { "/v2/invoice", 0, TB_SIM_BODY_NORMAL, 0, TRUE, 1 };
+
+  tb_sim_server_add_fault (f->sim, &hang);
+  none = open_qr (f, bill_id, 450000, &error);
+  g_assert_null (none);
+  g_assert_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_TIMEOUT);
+  g_clear_error (&error);
+
+  intents = tb_ledger_list_intents (f->ledger, TB_INTENT_FILTER_ALL, bill_id, 10, &error);
+  g_assert_cmpuint (intents->len, ==, 1);
+  g_assert_cmpint (((TbIntent *) intents->pdata[0])->state, ==, TB_INTENT_NEW);
+  first_number = g_strdup (((TbIntent *) intents->pdata[0])->sender_invoice_no);
+
+  /* The retry sends the same sender_invoice_no and gets the invoice the lost answer made. */
+  intent = open_qr (f, bill_id, 450000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intent->sender_invoice_no, ==, first_number);
+  g_assert_cmpint (intent->state, ==, TB_INTENT_PENDING);
+
+  invoices = tb_sim_server_list_invoices (f->sim);
+  g_assert_cmpuint (invoices->len, ==, 1);
+  g_assert_cmpstr (((TbSimInvoiceInfo *) invoices->pdata[0])->invoice_id, ==, intent->provider_invoice_id);
+}
+
+typedef struct
+{
+  GArray *delays;
+  gboolean saw_problem;
+  gboolean paid;
+} WatchLog;
+
+static void
+watcher_changed_cb (TbPaymentWatcher *watcher,
+                    WatchLog         *log)
+{
+  if (tb_payment_watcher_get_connection_problem (watcher))
+    {
+      guint delay = tb_payment_watcher_get_next_delay (watcher);
+      log->saw_problem = TRUE;
+      if (log->delays->len == 0 || g_array_index (log->delays, guint, log->delays->len - 1) != delay ||
+          delay == 400)
+        g_array_append_val (log->delays, delay);
+    }
+  if (tb_payment_watcher_get_status (watcher) == TB_WATCH_PAID)
+    log->paid = TRUE;
+}
+
+static gboolean
+clear_faults_cb (gpointer data)
+{
+  tb_sim_server_clear_faults (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_watcher_backoff_and_recovery (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbPaymentWatcher) watcher = NULL;
+  g_autofree char *pay = NULL;
+  gint64 bill_id = new_bill (f, 700000);
+  TbSimFault outage = { "/v2/payment/check", 503, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  WatchLog log = { g_array_new (FALSE, FALSE, sizeof (guint)), FALSE, FALSE };
+
+  intent = open_qr (f, bill_id, 700000, &error);
+  g_assert_no_error (error);
+
+  tb_sim_server_add_fault (f->sim, &outage);
+  watcher = tb_payment_watcher_new (f->service, intent->id, intent->expires_us);
+  tb_payment_watcher_set_interval (watcher, 50, 400);
+  g_signal_connect (watcher, "changed", G_CALLBACK (watcher_changed_cb), &log);
+  tb_payment_watcher_start (watcher);
+
+  /* Let the outage last ~1.2 s: delays must grow 50, 100, 200, 400 and stay at 400. */
+  g_timeout_add (1200, clear_faults_cb, f->sim);
+  pay = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (tb_test_wait_for (&log.paid, 8000));
+
+  g_assert_true (log.saw_problem);
+  g_assert_cmpuint (log.delays->len, >=, 4);
+  g_assert_cmpuint (g_array_index (log.delays, guint, 0), ==, 50);
+  g_assert_cmpuint (g_array_index (log.delays, guint, 1), ==, 100);
+  g_assert_cmpuint (g_array_index (log.delays, guint, 2), ==, 200);
+  g_assert_cmpuint (g_array_index (log.delays, guint, 3), ==, 400);
+  for (guint i = 3; i < log.delays->len; i++)
+    g_assert_cmpuint (g_array_index (log.delays, guint, i), <=, 400);
+
+  g_assert_false (tb_payment_watcher_get_connection_problem (watcher));
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_array_unref (log.delays);
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_watcher_one_request_in_flight (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbPaymentWatcher) watcher = NULL;
+  gint64 bill_id = new_bill (f, 700000);
+  gboolean elapsed = FALSE;
+  guint before, requests;
+
+  intent = open_qr (f, bill_id, 700000, &error);
+  g_assert_no_error (error);
+  tb_sim_server_set_latency (f->sim, 100);
+  before = tb_sim_server_count_requests (f->sim, "POST /v2/payment/check");
+
+  /* An interval far shorter than the answer time: the next check must still wait. */
+  watcher = tb_payment_watcher_new (f->service, intent->id, intent->expires_us);
+  tb_payment_watcher_set_interval (watcher, 1, 1);
+  tb_payment_watcher_start (watcher);
+  for (int i = 0; i < 20; i++)
+    tb_payment_watcher_check_now (watcher);
+
+  g_timeout_add (1000, flag_cb, &elapsed);
+  tb_test_wait_for (&elapsed, 5000);
+  tb_payment_watcher_stop (watcher);
+
+  requests = tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before;
+  g_test_message ("%u checks in 1 s with 100 ms answers", requests);
+  g_assert_cmpuint (requests, >=, 3);
+  g_assert_cmpuint (requests, <=, 11);
+  g_assert_cmpuint (tb_payment_watcher_get_check_count (watcher), <=, 11);
+}
+
+static void
+test_reconciler_settles_and_expires (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) paid_later = NULL;
+  g_autoptr(TbIntent) abandoned = NULL;
+  g_autoptr(TbIntent) reread = NULL;
+  g_autoptr(TbReconciler) reconciler = NULL;
+  g_autoptr(TbSimInvoiceInfo) info = NULL;
+  g_autofree char *pay = NULL;
+  gint64 bill_a = new_bill (f, 250000);
+  gint64 bill_b = new_bill (f, 350000);
+  gboolean elapsed = FALSE;
+  Wait w = { 0 };
+
+  tb_payment_service_set_lifetime (f->service, 1);
+  paid_later = open_qr (f, bill_a, 250000, &error);
+  abandoned = open_qr (f, bill_b, 350000, &error);
+  g_assert_no_error (error);
+
+  /* The receptionist closed the QR window; the customer pays afterwards. */
+  pay = tb_sim_server_pay_invoice (f->sim, paid_later->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_timeout_add (1100, flag_cb, &elapsed);
+  tb_test_wait_for (&elapsed, 5000);
+
+  reconciler = tb_reconciler_new (f->service);
+  tb_reconciler_set_timing (reconciler, 60000, 0);
+  tb_reconciler_run_once_async (reconciler, NULL, reconcile_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+
+  g_assert_cmpint (w.outcome.intent_id, ==, 2);       /* checked */
+  g_assert_cmpuint (w.outcome.newly_settled, ==, 1);  /* settled */
+  g_assert_cmpint (w.outcome.bill_due, ==, 1);        /* expired */
+
+  reread = tb_ledger_get_intent (f->ledger, abandoned->id, &error);
+  g_assert_cmpint (reread->state, ==, TB_INTENT_EXPIRED);
+  info = tb_sim_server_get_invoice (f->sim, abandoned->provider_invoice_id);
+  g_assert_cmpstr (info->status, ==, "CANCELLED");
+  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills WHERE id = 1"), ==, 1);
+}
+
+static void
+pass_done_cb (TbReconciler *r,
+              guint         checked,
+              guint         settled,
+              gpointer      data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_reconciler_idle_and_restart (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbReconciler) idle = NULL;
+  g_autoptr(TbReconciler) after_restart = NULL;
+  g_autofree char *pay = NULL;
+  gint64 bill_id = new_bill (f, 990000);
+  gboolean pass_done = FALSE;
+
+  /* Nothing pending: one pass on start, then no timer at all. */
+  idle = tb_reconciler_new (f->service);
+  g_signal_connect (idle, "pass-done", G_CALLBACK (pass_done_cb), &pass_done);
+  tb_reconciler_start (idle);
+  g_assert_true (tb_test_wait_for (&pass_done, 5000));
+  g_assert_false (tb_reconciler_is_armed (idle));
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, NULL), ==, 0);
+
+  /* A new QR arms it. */
+  intent = open_qr (f, bill_id, 990000, &error);
+  g_assert_no_error (error);
+  g_assert_true (tb_reconciler_is_armed (idle));
+  g_clear_object (&idle);
+
+  /* "Restart the app": new service objects over the same ledger file; paid meanwhile. */
+  pay = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  drop_service (f);
+  release_and_wait (g_steal_pointer (&f->ledger));
+  f->ledger = tb_ledger_open (f->path, &error);
+  g_assert_no_error (error);
+  make_service (f);
+
+  pass_done = FALSE;
+  after_restart = tb_reconciler_new (f->service);
+  tb_reconciler_set_timing (after_restart, 60000, 0);
+  g_signal_connect (after_restart, "pass-done", G_CALLBACK (pass_done_cb), &pass_done);
+  tb_reconciler_start (after_restart);
+  g_assert_true (tb_test_wait_for (&pass_done, 5000));
+
+  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills"), ==, 1);
+  /* Nothing open any more: the timer is gone. */
+  g_assert_false (tb_reconciler_is_armed (after_restart));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, fn) g_test_add ("/tulbur/payment-flow/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("open-reuse-and-pay", test_open_reuse_and_pay);
+  ADD ("bad-amounts", test_bad_amounts);
+  ADD ("new-amount-cancels-old", test_new_amount_cancels_old);
+  ADD ("partial-then-rest", test_partial_then_rest);
+  ADD ("paid-twice-is-flagged", test_paid_twice_is_flagged);
+  ADD ("paid-after-cancel", test_paid_after_cancel);
+  ADD ("cancel-paid-invoice-settles", test_cancel_paid_invoice_settles);
+  ADD ("concurrent-checks-join", test_concurrent_checks_join);
+  ADD ("create-timeout-reuses-number", test_create_timeout_reuses_number);
+  ADD ("watcher-backoff-and-recovery", test_watcher_backoff_and_recovery);
+  ADD ("watcher-one-request-in-flight", test_watcher_one_request_in_flight);
+  ADD ("reconciler-settles-and-expires", test_reconciler_settles_and_expires);
+  ADD ("reconciler-idle-and-restart", test_reconciler_idle_and_restart);
+#undef ADD
+
+  return g_test_run ();
+}
