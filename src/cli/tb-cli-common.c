@@ -44,6 +44,9 @@ void
 tb_cli_clear (TbCli *cli)
 {
   g_clear_pointer (&cli->db_path, g_free);
+  /* The queue holds the ledger and the QPay client: it goes first. */
+  if (cli->receipts != NULL)
+    release_object (g_steal_pointer (&cli->receipts));
   if (cli->service != NULL)
     release_object (g_steal_pointer (&cli->service));
   if (cli->ledger != NULL)

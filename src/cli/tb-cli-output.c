@@ -105,10 +105,10 @@ tb_cli_print_table (GPtrArray      *rows,
     }
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
+void
+tb_cli_json_add_string (JsonBuilder *builder,
+                        const char  *member,
+                        const char  *value)
 {
   json_builder_set_member_name (builder, member);
   if (value != NULL)
@@ -117,24 +117,23 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
+void
+tb_cli_json_add_int (JsonBuilder *builder,
+                     const char  *member,
+                     gint64       value)
 {
   json_builder_set_member_name (builder, member);
   json_builder_add_int_value (builder, value);
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       us)
+void
+tb_cli_json_add_time (JsonBuilder *builder,
+                      const char  *member,
+                      gint64       us)
 {
-  g_autofree char *text = tb_cli_format_utc (us);
+  g_autofree char *text = us != 0 ? tb_cli_format_utc (us) : NULL;
 
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, text);
+  tb_cli_json_add_string (builder, member, text);
 }
 
 static void
@@ -142,20 +141,20 @@ build_line (JsonBuilder      *builder,
             const TbBillLine *line)
 {
   json_builder_begin_object (builder);
-  add_int (builder, "id", line->id);
-  add_int (builder, "position", line->position);
+  tb_cli_json_add_int (builder, "id", line->id);
+  tb_cli_json_add_int (builder, "position", line->position);
   json_builder_set_member_name (builder, "description");
   json_builder_add_string_value (builder, line->description);
-  add_int (builder, "quantity_milli", line->quantity_milli);
-  add_int (builder, "unit_price", line->unit_price);
-  add_int (builder, "amount", line->amount);
+  tb_cli_json_add_int (builder, "quantity_milli", line->quantity_milli);
+  tb_cli_json_add_int (builder, "unit_price", line->unit_price);
+  tb_cli_json_add_int (builder, "amount", line->amount);
   json_builder_set_member_name (builder, "vat");
   json_builder_add_boolean_value (builder, line->vat);
   json_builder_set_member_name (builder, "city_tax");
   json_builder_add_boolean_value (builder, line->city_tax);
-  add_int (builder, "vat_e4", line->vat_e4);
-  add_int (builder, "city_tax_e4", line->city_tax_e4);
-  add_string_or_null (builder, "classification_code", line->classification_code);
+  tb_cli_json_add_int (builder, "vat_e4", line->vat_e4);
+  tb_cli_json_add_int (builder, "city_tax_e4", line->city_tax_e4);
+  tb_cli_json_add_string (builder, "classification_code", line->classification_code);
   json_builder_end_object (builder);
 }
 
@@ -164,17 +163,17 @@ build_payment (JsonBuilder     *builder,
                const TbPayment *payment)
 {
   json_builder_begin_object (builder);
-  add_int (builder, "id", payment->id);
+  tb_cli_json_add_int (builder, "id", payment->id);
   json_builder_set_member_name (builder, "method");
   json_builder_add_string_value (builder, tb_payment_method_to_string (payment->method));
-  add_int (builder, "amount", payment->amount);
-  add_string_or_null (builder, "reference", payment->reference);
+  tb_cli_json_add_int (builder, "amount", payment->amount);
+  tb_cli_json_add_string (builder, "reference", payment->reference);
   json_builder_set_member_name (builder, "refund_of");
   if (payment->refund_of != 0)
     json_builder_add_int_value (builder, payment->refund_of);
   else
     json_builder_add_null_value (builder);
-  add_time (builder, "created", payment->created_us);
+  tb_cli_json_add_time (builder, "created", payment->created_us);
   json_builder_end_object (builder);
 }
 
@@ -183,18 +182,18 @@ tb_cli_build_bill (JsonBuilder  *builder,
                    const TbBill *bill)
 {
   json_builder_begin_object (builder);
-  add_int (builder, "id", bill->id);
+  tb_cli_json_add_int (builder, "id", bill->id);
   json_builder_set_member_name (builder, "number");
   json_builder_add_string_value (builder, bill->number);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, tb_bill_status_to_string (bill->status));
   json_builder_set_member_name (builder, "currency");
   json_builder_add_string_value (builder, bill->currency);
-  add_int (builder, "total", bill->total);
-  add_int (builder, "paid", bill->paid);
-  add_int (builder, "due", tb_bill_get_due (bill));
-  add_int (builder, "vat_e4", bill->vat_e4);
-  add_int (builder, "city_tax_e4", bill->city_tax_e4);
+  tb_cli_json_add_int (builder, "total", bill->total);
+  tb_cli_json_add_int (builder, "paid", bill->paid);
+  tb_cli_json_add_int (builder, "due", tb_bill_get_due (bill));
+  tb_cli_json_add_int (builder, "vat_e4", bill->vat_e4);
+  tb_cli_json_add_int (builder, "city_tax_e4", bill->city_tax_e4);
   json_builder_set_member_name (builder, "overpaid");
   json_builder_add_boolean_value (builder, bill->overpaid);
 
@@ -203,17 +202,17 @@ tb_cli_build_bill (JsonBuilder  *builder,
   if (bill->customer_id != 0)
     {
       json_builder_begin_object (builder);
-      add_int (builder, "id", bill->customer_id);
-      add_string_or_null (builder, "name", bill->customer_name);
+      tb_cli_json_add_int (builder, "id", bill->customer_id);
+      tb_cli_json_add_string (builder, "name", bill->customer_name);
       json_builder_end_object (builder);
     }
   else
     json_builder_add_null_value (builder);
 
-  add_string_or_null (builder, "note", bill->note);
-  add_string_or_null (builder, "void_reason", bill->void_reason);
-  add_time (builder, "created", bill->created_us);
-  add_time (builder, "updated", bill->updated_us);
+  tb_cli_json_add_string (builder, "note", bill->note);
+  tb_cli_json_add_string (builder, "void_reason", bill->void_reason);
+  tb_cli_json_add_time (builder, "created", bill->created_us);
+  tb_cli_json_add_time (builder, "updated", bill->updated_us);
 
   if (bill->lines != NULL)
     {

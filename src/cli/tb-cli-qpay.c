@@ -41,56 +41,24 @@ intent_state_label (TbIntentState state)
     }
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-/* A time as ISO 8601 UTC, or null when it is unknown (0). */
-static void
-add_time_or_null (JsonBuilder *builder,
-                  const char  *member,
-                  gint64       us)
-{
-  g_autofree char *text = us != 0 ? tb_cli_format_utc (us) : NULL;
-
-  add_string_or_null (builder, member, text);
-}
-
 /* The members every intent has in JSON (see `tulbur-cli qpay list --help`). */
 static void
 build_intent_members (JsonBuilder    *builder,
                       const TbIntent *intent)
 {
-  add_int (builder, "intent", intent->id);
-  add_string_or_null (builder, "bill", intent->bill_number);
-  add_string_or_null (builder, "invoice_id", intent->provider_invoice_id);
-  add_string_or_null (builder, "sender_invoice_no", intent->sender_invoice_no);
-  add_string_or_null (builder, "state", tb_intent_state_to_string (intent->state));
-  add_int (builder, "amount", intent->amount);
-  add_int (builder, "paid", intent->paid);
-  add_string_or_null (builder, "environment", intent->environment);
-  add_time_or_null (builder, "created", intent->created_us);
-  add_time_or_null (builder, "expires", intent->expires_us);
-  add_int (builder, "checks", intent->check_count);
-  add_time_or_null (builder, "last_check", intent->last_check_us);
-  add_string_or_null (builder, "last_error", intent->last_error);
+  tb_cli_json_add_int (builder, "intent", intent->id);
+  tb_cli_json_add_string (builder, "bill", intent->bill_number);
+  tb_cli_json_add_string (builder, "invoice_id", intent->provider_invoice_id);
+  tb_cli_json_add_string (builder, "sender_invoice_no", intent->sender_invoice_no);
+  tb_cli_json_add_string (builder, "state", tb_intent_state_to_string (intent->state));
+  tb_cli_json_add_int (builder, "amount", intent->amount);
+  tb_cli_json_add_int (builder, "paid", intent->paid);
+  tb_cli_json_add_string (builder, "environment", intent->environment);
+  tb_cli_json_add_time (builder, "created", intent->created_us);
+  tb_cli_json_add_time (builder, "expires", intent->expires_us);
+  tb_cli_json_add_int (builder, "checks", intent->check_count);
+  tb_cli_json_add_time (builder, "last_check", intent->last_check_us);
+  tb_cli_json_add_string (builder, "last_error", intent->last_error);
 }
 
 static void
@@ -122,8 +90,8 @@ print_invoice_json (const TbIntent *intent,
 
   json_builder_begin_object (builder);
   build_intent_members (builder, intent);
-  add_string_or_null (builder, "qr_text", intent->qr_text);
-  add_string_or_null (builder, "short_url", intent->short_url);
+  tb_cli_json_add_string (builder, "qr_text", intent->qr_text);
+  tb_cli_json_add_string (builder, "short_url", intent->short_url);
   json_builder_set_member_name (builder, "reused");
   json_builder_add_boolean_value (builder, reused);
   json_builder_set_member_name (builder, "links");
@@ -133,9 +101,9 @@ print_invoice_json (const TbIntent *intent,
       const TbProviderLink *link = g_ptr_array_index (links, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "name", link->name);
-      add_string_or_null (builder, "description", link->description);
-      add_string_or_null (builder, "link", link->link);
+      tb_cli_json_add_string (builder, "name", link->name);
+      tb_cli_json_add_string (builder, "description", link->description);
+      tb_cli_json_add_string (builder, "link", link->link);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -272,25 +240,51 @@ tb_cli_qpay_invoice (TbCli    *cli,
 static void
 print_outcome_json (const TbCheckOutcome *outcome,
                     const TbIntent       *intent,
-                    const TbBill         *bill)
+                    const TbBill         *bill,
+                    const TbReceiptStats *receipts)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_int (builder, "intent", outcome->intent_id);
-  add_string_or_null (builder, "state", tb_intent_state_to_string (outcome->state));
-  add_int (builder, "settled", outcome->newly_settled);
-  add_int (builder, "settled_amount", outcome->settled_amount);
-  add_int (builder, "amount", intent->amount);
-  add_int (builder, "paid", intent->paid);
-  add_string_or_null (builder, "invoice_id", intent->provider_invoice_id);
-  add_string_or_null (builder, "bill", bill->number);
-  add_string_or_null (builder, "bill_status", tb_bill_status_to_string (outcome->bill_status));
-  add_int (builder, "due", outcome->bill_due);
+  tb_cli_json_add_int (builder, "intent", outcome->intent_id);
+  tb_cli_json_add_string (builder, "state", tb_intent_state_to_string (outcome->state));
+  tb_cli_json_add_int (builder, "settled", outcome->newly_settled);
+  tb_cli_json_add_int (builder, "settled_amount", outcome->settled_amount);
+  tb_cli_json_add_int (builder, "amount", intent->amount);
+  tb_cli_json_add_int (builder, "paid", intent->paid);
+  tb_cli_json_add_string (builder, "invoice_id", intent->provider_invoice_id);
+  tb_cli_json_add_string (builder, "bill", bill->number);
+  tb_cli_json_add_string (builder, "bill_status", tb_bill_status_to_string (outcome->bill_status));
+  tb_cli_json_add_int (builder, "due", outcome->bill_due);
   json_builder_set_member_name (builder, "overpaid");
   json_builder_add_boolean_value (builder, outcome->overpaid);
+  tb_cli_json_add_int (builder, "receipts", receipts->registered);
+  tb_cli_json_add_int (builder, "receipts_failed", receipts->failed);
   json_builder_end_object (builder);
   print_builder (builder);
+}
+
+/* What issuing the due e-receipts after the check did; nothing when receipts are off. */
+static void
+print_receipts_text (const TbReceiptStats *receipts)
+{
+  if (receipts->registered > 0)
+    {
+      /* TRANSLATORS: e-receipts (Ebarimt) registered with the tax office by this command */
+      g_print (ngettext ("E-receipt registered: %u", "E-receipts registered: %u",
+                         receipts->registered),
+               receipts->registered);
+      g_print ("\n");
+    }
+  if (receipts->failed > 0)
+    {
+      /* TRANSLATORS: %u e-receipts failed; the quoted command lists them with the reason */
+      g_print (ngettext ("E-receipt failed: %u (see “tulbur-cli receipts list --state error”)",
+                         "E-receipts failed: %u (see “tulbur-cli receipts list --state error”)",
+                         receipts->failed),
+               receipts->failed);
+      g_print ("\n");
+    }
 }
 
 static void
@@ -426,7 +420,9 @@ run_intent_action (TbCli         *cli,
   g_autoptr(TbBill) bill = NULL;
   TbPaymentService *service;
   TbPaymentProvider *provider;
+  g_autoptr(GError) receipt_error = NULL;
   TbCheckOutcome outcome = { 0 };
+  TbReceiptStats receipts = { 0 };
   TbLedger *ledger;
   gint64 intent_id = 0;
   gboolean ok;
@@ -473,16 +469,32 @@ run_intent_action (TbCli         *cli,
   if (!ok)
     return FALSE;
 
+  /* The payments are recorded: now their e-receipts (issue #6), never before settlement and
+   * never in its way. A failure here (the ledger was busy) leaves the receipts due for the
+   * next run or reconcile pass, so the command still succeeds. */
+  if (!tb_cli_issue_receipts (cli, &receipts, &receipt_error))
+    {
+      g_printerr ("tulbur-cli: ");
+      /* TRANSLATORS: %s is the reason */
+      g_printerr (_("E-receipts were not issued now; they will be tried again: %s"),
+                  receipt_error->message);
+      g_printerr ("\n");
+    }
+
   if (!(after = tb_ledger_get_intent (ledger, intent_id, error)) ||
       !(bill = tb_ledger_get_bill (ledger, after->bill_id, error)))
     return FALSE;
 
   if (cli->json)
-    print_outcome_json (&outcome, after, bill);
-  else if (action == INTENT_CHECK)
-    print_check_text (&outcome, after, bill);
+    print_outcome_json (&outcome, after, bill, &receipts);
   else
-    print_cancel_text (&outcome, after, bill);
+    {
+      if (action == INTENT_CHECK)
+        print_check_text (&outcome, after, bill);
+      else
+        print_cancel_text (&outcome, after, bill);
+      print_receipts_text (&receipts);
+    }
 
   return TRUE;
 }

@@ -41,6 +41,8 @@ add_stats (TbReconcileStats       *total,
   total->settled += stats->settled;
   total->expired += stats->expired;
   total->failed += stats->failed;
+  total->receipts += stats->receipts;
+  total->receipts_failed += stats->receipts_failed;
 }
 
 static void
@@ -55,6 +57,8 @@ build_stats (JsonBuilder            *builder,
   json_builder_add_int_value (builder, stats->expired);
   json_builder_set_member_name (builder, "failed");
   json_builder_add_int_value (builder, stats->failed);
+  tb_cli_json_add_int (builder, "receipts", stats->receipts);
+  tb_cli_json_add_int (builder, "receipts_failed", stats->receipts_failed);
 }
 
 /* ---- --once ---- */
@@ -82,6 +86,13 @@ print_once (TbCli                  *cli,
   g_print ("%s %u\n", _("QR payments expired:"), stats->expired);
   /* TRANSLATORS: checks that failed (network, QPay); they are tried again later */
   g_print ("%s %u\n", _("Checks failed:"), stats->failed);
+  if (tb_receipt_queue_get_enabled (cli->receipts))
+    {
+      /* TRANSLATORS: e-receipts (Ebarimt) registered with the tax office by this run */
+      g_print ("%s %u\n", _("E-receipts registered:"), stats->receipts);
+      /* TRANSLATORS: e-receipts that failed; they are tried again later */
+      g_print ("%s %u\n", _("E-receipts failed:"), stats->receipts_failed);
+    }
 }
 
 static gboolean
@@ -158,6 +169,9 @@ print_pass (TbCli                  *cli,
       /* TRANSLATORS: one line per reconciliation pass: the local time, then four counts */
       g_print (_("%s  checked %u, payments recorded %u, expired %u, failed %u"),
                when, stats->checked, stats->settled, stats->expired, stats->failed);
+      if (tb_receipt_queue_get_enabled (cli->receipts))
+        /* TRANSLATORS: continues the line above: e-receipts registered and failed */
+        g_print (_("; e-receipts %u, failed %u"), stats->receipts, stats->receipts_failed);
       g_print ("\n");
     }
 
@@ -293,6 +307,10 @@ tb_cli_reconcile (TbCli    *cli,
   if (!(service = tb_cli_get_payment_service (cli, error)))
     return FALSE;
   reconciler = tb_reconciler_new (service);
+  /* Only when switched on: the queue would otherwise mark every waiting receipt SKIPPED,
+   * including those a run with receipts on left to retry. */
+  if (tb_receipt_queue_get_enabled (cli->receipts))
+    tb_reconciler_set_receipt_queue (reconciler, cli->receipts);
 
   if (once)
     return reconcile_once (cli, reconciler, error);

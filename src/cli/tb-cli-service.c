@@ -141,6 +141,58 @@ read_config (TbQpayConfig  *config,
   return TRUE;
 }
 
+/* One of @allowed (compared with @compare, NULL-terminated), as the variable's raw value. */
+static gboolean
+variable_is_one_of (const char          *name,
+                    const char          *value,
+                    const char * const  *allowed,
+                    int                (*compare) (const char *, const char *))
+{
+  /* The queue reads the raw value: blanks around it would quietly change its meaning. */
+  if (g_strcmp0 (value, g_getenv (name)) != 0)
+    return FALSE;
+  for (guint i = 0; allowed[i] != NULL; i++)
+    if (compare (value, allowed[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The QPAY_EBARIMT_* switches that tb_receipt_queue_load_env () would otherwise read
+ * leniently: a typo there ("ture", "company") must not quietly mean "off" or "citizen".
+ * The district and classification codes are left to the queue, which records a bad one on
+ * the receipt (INVALID_INPUT) without sending anything. */
+static gboolean
+check_ebarimt_config (GError **error)
+{
+  static const char * const switches[] = { "1", "true", "yes", "0", "false", "no", NULL };
+  static const char * const receiver_types[] = { "CITIZEN", "COMPANY", NULL };
+  g_autofree char *enabled = NULL;
+  g_autofree char *receiver_type = NULL;
+
+  if (!read_variable ("QPAY_EBARIMT_ENABLED", FALSE, &enabled, error) ||
+      !read_variable ("QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE", FALSE, &receiver_type, error))
+    return FALSE;
+
+  if (enabled != NULL &&
+      !variable_is_one_of ("QPAY_EBARIMT_ENABLED", enabled, switches, g_ascii_strcasecmp))
+    {
+      g_set_error_literal (error, TB_CLI_ERROR, TB_CLI_ERROR_CONFIG,
+                           _("QPAY_EBARIMT_ENABLED: use 1 to issue e-receipts or 0 not to"));
+      return FALSE;
+    }
+
+  if (receiver_type != NULL &&
+      !variable_is_one_of ("QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE", receiver_type, receiver_types,
+                           g_strcmp0))
+    {
+      g_set_error_literal (error, TB_CLI_ERROR, TB_CLI_ERROR_CONFIG,
+                           _("QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE: use CITIZEN or COMPANY"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 TbPaymentService *
 tb_cli_get_payment_service (TbCli   *cli,
                             GError **error)
@@ -155,7 +207,7 @@ tb_cli_get_payment_service (TbCli   *cli,
     return cli->service;
 
   /* The configuration first: a missing variable is reported before any file is touched. */
-  if (!read_config (config, &timeout_ms, error))
+  if (!read_config (config, &timeout_ms, error) || !check_ebarimt_config (error))
     return NULL;
 
   /* One login per run, kept in memory: the CLI is short-lived, and QPay's own expiry makes a
@@ -170,7 +222,52 @@ tb_cli_get_payment_service (TbCli   *cli,
 
   provider = tb_qpay_provider_new (client);
   cli->service = tb_payment_service_new (ledger, TB_PAYMENT_PROVIDER (provider));
+
+  /* Receipts go through the same client (one login per run). Switched off, settlement
+   * records each QPay payment's receipt as SKIPPED instead of queueing it. */
+  cli->receipts = tb_receipt_queue_new (ledger, client);
+  tb_receipt_queue_load_env (cli->receipts);
+  tb_payment_service_set_receipts_enabled (cli->service,
+                                           tb_receipt_queue_get_enabled (cli->receipts));
   return cli->service;
+}
+
+TbReceiptQueue *
+tb_cli_get_receipt_queue (TbCli   *cli,
+                          GError **error)
+{
+  if (!tb_cli_get_payment_service (cli, error))
+    return NULL;
+  return cli->receipts;
+}
+
+gboolean
+tb_cli_issue_receipts (TbCli           *cli,
+                       TbReceiptStats  *out_stats,
+                       GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  TbReceiptStats stats = { 0 };
+  TbReceiptQueue *queue;
+
+  if (out_stats != NULL)
+    *out_stats = stats;
+
+  if (!(queue = tb_cli_get_receipt_queue (cli, error)))
+    return FALSE;
+  /* Switched off, the queue would mark every waiting receipt SKIPPED: leave them waiting
+   * for a run that has receipts on. */
+  if (!tb_receipt_queue_get_enabled (queue))
+    return TRUE;
+
+  tb_receipt_queue_process_async (queue, NULL, tb_cli_store_result, &result);
+  tb_cli_wait (&result);
+  if (!tb_receipt_queue_process_finish (queue, result, &stats, error))
+    return FALSE;
+
+  if (out_stats != NULL)
+    *out_stats = stats;
+  return TRUE;
 }
 
 void

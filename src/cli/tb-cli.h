@@ -10,6 +10,7 @@
 #include "core/tb-bill.h"
 #include "core/tb-ledger.h"
 #include "services/tb-payment-service.h"
+#include "services/tb-receipt-queue.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,7 @@ struct _TbCli
   gboolean            json;        /* --json */
   TbLedger           *ledger;      /* opened by tb_cli_get_ledger () on first use */
   TbPaymentService   *service;     /* made by tb_cli_get_payment_service () on first use */
+  TbReceiptQueue     *receipts;    /* made with the service, configured from QPAY_EBARIMT_* */
   const TbCliCommand *command;     /* the command being run */
 };
 
@@ -133,6 +135,18 @@ void        tb_cli_print_table        (GPtrArray          *rows,
                                        const gboolean     *right,
                                        guint               n_columns);
 
+/* JSON members: a string or null (@value NULL), an integer, a time as ISO 8601 UTC or null
+ * (@us 0 = unknown). */
+void        tb_cli_json_add_string    (JsonBuilder        *builder,
+                                       const char         *member,
+                                       const char         *value);
+void        tb_cli_json_add_int       (JsonBuilder        *builder,
+                                       const char         *member,
+                                       gint64              value);
+void        tb_cli_json_add_time      (JsonBuilder        *builder,
+                                       const char         *member,
+                                       gint64              us);
+
 /* ---- tb-cli-service.c ---- */
 /* The QPay payment service on the ledger, configured from QPAY_ENV, QPAY_BASE_URL,
  * QPAY_CLIENT_ID, QPAY_CLIENT_SECRET, QPAY_INVOICE_CODE and the optional QPAY_BRANCH_CODE,
@@ -140,6 +154,18 @@ void        tb_cli_print_table        (GPtrArray          *rows,
  * TB_CLI_ERROR_CONFIG that names it (never its value when it is the secret). */
 TbPaymentService *tb_cli_get_payment_service (TbCli   *cli,
                                               GError **error);
+/* The Ebarimt receipt queue on the same QPay client and ledger, made together with the
+ * payment service: QPAY_EBARIMT_ENABLED (1/true/yes or 0/false/no; default off) switches
+ * receipts on, and the service then queues a receipt for each settled QPay payment instead
+ * of recording it SKIPPED; QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE (CITIZEN or COMPANY),
+ * …_DISTRICT_CODE and …_CLASSIFICATION_CODE are the defaults. */
+TbReceiptQueue   *tb_cli_get_receipt_queue   (TbCli   *cli,
+                                              GError **error);
+/* Issues every receipt that is due now, when receipts are switched on; with them off it
+ * does nothing (it never turns waiting receipts into SKIPPED ones). @out_stats may be NULL. */
+gboolean    tb_cli_issue_receipts     (TbCli              *cli,
+                                       TbReceiptStats     *out_stats,
+                                       GError            **error);
 /* A GAsyncReadyCallback that stores a reference to the result in the GAsyncResult* that
  * @user_data points to, for tb_cli_wait (). */
 void        tb_cli_store_result       (GObject            *source,
@@ -183,6 +209,18 @@ gboolean    tb_cli_qpay_list          (TbCli    *cli,
                                        char   ***args,
                                        GError  **error);
 gboolean    tb_cli_reconcile          (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
+gboolean    tb_cli_receipt_show       (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
+gboolean    tb_cli_receipt_retry      (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
+gboolean    tb_cli_receipt_pdf        (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
+gboolean    tb_cli_receipts_list      (TbCli    *cli,
                                        char   ***args,
                                        GError  **error);
 

@@ -73,7 +73,10 @@ static const TbCliCommand commands[] = {
        "is 0 whether or not anything was paid.\n"
        "With --json: an object with intent, state (NEW, PENDING, PAID, CANCELLED, EXPIRED or "
        "FAILED), settled (payments recorded by this run), settled_amount, amount, paid, "
-       "invoice_id, bill, bill_status, due and overpaid."),
+       "invoice_id, bill, bill_status, due, overpaid, receipts (e-receipts registered by this "
+       "run) and receipts_failed.\n"
+       "With QPAY_EBARIMT_ENABLED=1 the e-receipts of the payments recorded, and any others "
+       "that are due, are issued right after; see “tulbur-cli receipt --help”."),
     tb_cli_qpay_check },
   { "qpay cancel", N_("INTENT"),
     N_("Cancel a QR so that it can no longer be paid"),
@@ -92,9 +95,50 @@ static const TbCliCommand commands[] = {
        "interval, printing a line per pass; a QR checked within the last two minutes waits "
        "for a later pass. QR payments older than 24 hours are left alone; those past their "
        "lifetime are checked a last time and expired.\n"
-       "With --json: --once prints an object with checked, settled, expired and failed; "
-       "the continuous mode prints one such object per line, with the time."),
+       "With QPAY_EBARIMT_ENABLED=1 every pass also issues the e-receipts that are due.\n"
+       "With --json: --once prints an object with checked, settled, expired, failed, receipts "
+       "(e-receipts registered) and receipts_failed; the continuous mode prints one such "
+       "object per line, with the time."),
     tb_cli_reconcile },
+  { "receipt show", N_("BILL"),
+    N_("Show the e-receipts (Ebarimt) of a bill"),
+    N_("One e-receipt per QPay payment: its state (PENDING, REGISTERED, ERROR, SKIPPED or "
+       "CANCELLED), ДДТД, lottery number, attempts, next attempt, last error and how many "
+       "times it was printed. Receivers are shown masked (99****33).\n"
+       "With --layout 32 or 48 the registered receipt (the newest, or --receipt) is printed "
+       "as text as it would print now on 58 mm or 80 mm paper: once it has been printed, "
+       "marked COPY. This preview is not counted as a print. The business name, TIN and "
+       "address come as for receipt pdf.\n"
+       "With --json: an object with bill and receipts, an array of objects with id, "
+       "payment_id, provider_txn_id, amount, state, receipt_id, lottery, qr_data, "
+       "receiver_type, receiver (masked), district_code, classification_code, attempts, "
+       "next_attempt, last_error_key, last_error, copies and registered."),
+    tb_cli_receipt_show },
+  { "receipt retry", N_("BILL"),
+    N_("Issue a bill’s waiting and failed e-receipts now"),
+    N_("Every PENDING or ERROR e-receipt of the bill is sent to QPay at once, whatever its "
+       "schedule, and the outcome is printed (with --json: the same object as receipt show). "
+       "The exit status is 1 when any of them still failed; the reason is printed.\n"
+       "Needs the QPAY_* variables of qpay invoice and QPAY_EBARIMT_ENABLED=1; "
+       "QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE (CITIZEN or COMPANY), "
+       "QPAY_EBARIMT_DEFAULT_DISTRICT_CODE and QPAY_EBARIMT_DEFAULT_CLASSIFICATION_CODE are "
+       "the defaults for bills without their own."),
+    tb_cli_receipt_retry },
+  { "receipt pdf", N_("BILL"),
+    N_("Write a bill’s registered e-receipt to a PDF file"),
+    N_("The newest registered e-receipt of the bill, or --receipt. The first PDF made of a "
+       "receipt is the original; every later one is a reprint marked “COPY n”, where n "
+       "counts the PDFs made of that receipt (the first reprint is COPY 2). Each PDF is "
+       "counted, with a receipt.reprint row in the audit log, before it is written.\n"
+       "The business name, TIN and address printed on top come from TULBUR_BUSINESS_NAME, "
+       "TULBUR_BUSINESS_TIN and TULBUR_BUSINESS_ADDRESS, else from the app’s Preferences; "
+       "the name is required."),
+    tb_cli_receipt_pdf },
+  { "receipts list", NULL,
+    N_("List e-receipts, newest first"),
+    N_("Receivers are shown masked (99****33).\n"
+       "With --json: an array of objects with bill and the keys of receipt show."),
+    tb_cli_receipts_list },
 };
 
 const TbCliCommand *

@@ -150,16 +150,104 @@ bind_search (sqlite3_stmt *stmt,
   _tb_ledger_bind_text (stmt, 8, search->phone_hash);
 }
 
-#define FILTER_WHERE \
-  "(?1 IS NULL OR b.status = ?1 OR b.status = ?2) AND b.created_us >= ?3"
+/* The filter as SQL, one static statement per shape so that the statement cache (keyed by the
+ * SQL's address) holds them all: ?1 the status, ?3 the lower bound of created_us. */
+typedef enum
+{
+  SHAPE_ALL,
+  SHAPE_STATUS,
+  SHAPE_OPEN,
+  SHAPE_TODAY,
+} Shape;
 
-/* The three ways a bill can match, unioned by id so each arm uses its own index. */
+static Shape
+shape_for (TbBillFilter filter)
+{
+  switch (filter)
+    {
+    case TB_BILL_FILTER_OPEN:
+      return SHAPE_OPEN;
+    case TB_BILL_FILTER_TODAY:
+      return SHAPE_TODAY;
+    case TB_BILL_FILTER_OPEN_ONLY:
+    case TB_BILL_FILTER_PARTIAL:
+    case TB_BILL_FILTER_PAID:
+    case TB_BILL_FILTER_VOID:
+      return SHAPE_STATUS;
+    case TB_BILL_FILTER_ALL:
+    default:
+      return SHAPE_ALL;
+    }
+}
+
+#define SELECT_BILLS "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
+
+/* No search: each filter is an index range read newest first ((status, id), (is_open, id),
+ * created_us), so a page costs the same at the top and deep down. */
+static const char *const plain_sql[] = {
+  [SHAPE_ALL]    = SELECT_BILLS " WHERE b.id <= (SELECT COALESCE(MAX(id), 0) FROM bills) - ?10"
+                   " ORDER BY b.id DESC LIMIT ?9",
+  [SHAPE_STATUS] = SELECT_BILLS " WHERE b.status = ?1 ORDER BY b.id DESC LIMIT ?9 OFFSET ?10",
+  [SHAPE_OPEN]   = SELECT_BILLS " WHERE b.is_open = 1 ORDER BY b.id DESC LIMIT ?9 OFFSET ?10",
+  [SHAPE_TODAY]  = SELECT_BILLS " WHERE b.created_us >= ?3 ORDER BY b.id DESC LIMIT ?9 OFFSET ?10",
+};
+
+/* A narrow search (few matches): collect the matching ids through their own indexes, then read
+ * those rows; the unary + keeps SQLite from walking a filter index instead. */
 #define SEARCH_IDS \
   "SELECT id FROM bills WHERE ?4 IS NOT NULL AND number >= ?4 AND number < ?5 " \
   "UNION SELECT b2.id FROM customers c2 JOIN bills b2 ON b2.customer_id = c2.id " \
   "  WHERE c2.name_key >= ?6 AND c2.name_key < ?7 " \
   "UNION SELECT b3.id FROM customers c3 JOIN bills b3 ON b3.customer_id = c3.id " \
   "  WHERE ?8 IS NOT NULL AND c3.phone_hash = ?8"
+#define NARROW(filter) \
+  SELECT_BILLS " WHERE b.id IN (" SEARCH_IDS ")" filter " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10"
+static const char *const narrow_sql[] = {
+  [SHAPE_ALL]    = NARROW (""),
+  [SHAPE_STATUS] = NARROW (" AND +b.status = ?1"),
+  [SHAPE_OPEN]   = NARROW (" AND +b.is_open = 1"),
+  [SHAPE_TODAY]  = NARROW (" AND +b.created_us >= ?3"),
+};
+
+/* A broad search ("1", a common name): walk the bills newest first through the filter's index
+ * and test each against the matches, stopping once the page is full. */
+#define MATCHES \
+  "(+b.customer_id IN (SELECT id FROM customers WHERE name_key >= ?6 AND name_key < ?7)" \
+  " OR (?4 IS NOT NULL AND +b.number >= ?4 AND +b.number < ?5)" \
+  " OR (?8 IS NOT NULL AND +b.customer_id IN (SELECT id FROM customers WHERE phone_hash = ?8)))"
+#define BROAD(filter) \
+  SELECT_BILLS " WHERE " MATCHES filter " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10"
+static const char *const broad_sql[] = {
+  [SHAPE_ALL]    = BROAD (""),
+  [SHAPE_STATUS] = BROAD (" AND b.status = ?1"),
+  [SHAPE_OPEN]   = BROAD (" AND b.is_open = 1"),
+  [SHAPE_TODAY]  = BROAD (" AND b.created_us >= ?3"),
+};
+
+#define BROAD_THRESHOLD 500
+
+/* Cheap upper-bounded count of the matches (each arm stops at the threshold). */
+static gboolean
+search_is_broad (TbLedger     *self,
+                 const Search *search)
+{
+  static const char sql[] =
+    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bills WHERE ?4 IS NOT NULL AND number >= ?4 AND number < ?5 LIMIT ?1))"
+    " + (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN bills b ON b.customer_id = c.id"
+    "    WHERE c.name_key >= ?6 AND c.name_key < ?7 LIMIT ?1))";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, NULL);
+  gboolean broad = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, BROAD_THRESHOLD);
+  bind_search (stmt, search);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    broad = sqlite3_column_int (stmt, 0) >= BROAD_THRESHOLD;
+  sqlite3_reset (stmt);
+  return broad;
+}
 
 static GPtrArray *
 collect_bills (TbLedger      *self,
@@ -189,17 +277,11 @@ tb_ledger_list_bills (TbLedger      *self,
                       guint          limit,
                       GError       **error)
 {
-  static const char all_sql[] =
-    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
-    " WHERE b.id <= (SELECT COALESCE(MAX(id), 0) FROM bills) - ?1 ORDER BY b.id DESC LIMIT ?2";
-  static const char filter_sql[] =
-    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
-    " WHERE " FILTER_WHERE " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10";
-  static const char search_sql[] =
-    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM
-    " WHERE b.id IN (" SEARCH_IDS ") AND " FILTER_WHERE " ORDER BY b.id DESC LIMIT ?9 OFFSET ?10";
   g_auto(Search) search = { 0 };
+  Shape shape = shape_for (filter);
+  const char *sql;
   sqlite3_stmt *stmt;
+  gboolean searching;
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
@@ -207,33 +289,21 @@ tb_ledger_list_bills (TbLedger      *self,
 
   TB_LEDGER_LOCK (self);
 
-  if (prepare_search (self, search_text, &search))
-    {
-      stmt = _tb_ledger_stmt (self, search_sql, error);
-      if (stmt == NULL)
-        return NULL;
-      bind_filter (stmt, filter);
-      bind_search (stmt, &search);
-    }
-  else if (filter == TB_BILL_FILTER_ALL)
-    {
-      /* Bills are never deleted, so ids are dense: position i is id MAX − i, and deep pages
-       * cost the same as the first. */
-      stmt = _tb_ledger_stmt (self, all_sql, error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, offset);
-      sqlite3_bind_int64 (stmt, 2, limit);
-      return collect_bills (self, stmt, error);
-    }
+  searching = prepare_search (self, search_text, &search);
+  if (!searching)
+    sql = plain_sql[shape];
+  else if (search_is_broad (self, &search))
+    sql = broad_sql[shape];
   else
-    {
-      stmt = _tb_ledger_stmt (self, filter_sql, error);
-      if (stmt == NULL)
-        return NULL;
-      bind_filter (stmt, filter);
-    }
+    sql = narrow_sql[shape];
 
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_filter (stmt, filter);
+  if (searching)
+    bind_search (stmt, &search);
   sqlite3_bind_int64 (stmt, 9, limit);
   sqlite3_bind_int64 (stmt, 10, offset);
   return collect_bills (self, stmt, error);
@@ -268,10 +338,17 @@ tb_ledger_count_bills (TbLedger      *self,
                        const char    *search_text,
                        GError       **error)
 {
-  static const char filter_sql[] =
-    "SELECT COUNT(*) FROM bills b WHERE " FILTER_WHERE;
-  static const char search_sql[] =
-    "SELECT COUNT(*) FROM bills b WHERE b.id IN (" SEARCH_IDS ") AND " FILTER_WHERE;
+  static const char today_sql[] =
+    "SELECT COUNT(*) FROM bills b WHERE b.created_us >= ?3";
+#define COUNT_SEARCH(filter) \
+  "SELECT COUNT(*) FROM bills b WHERE b.id IN (" SEARCH_IDS ")" filter
+  static const char *const search_sql[] = {
+    [SHAPE_ALL]    = COUNT_SEARCH (""),
+    [SHAPE_STATUS] = COUNT_SEARCH (" AND +b.status = ?1"),
+    [SHAPE_OPEN]   = COUNT_SEARCH (" AND +b.is_open = 1"),
+    [SHAPE_TODAY]  = COUNT_SEARCH (" AND +b.created_us >= ?3"),
+  };
+#undef COUNT_SEARCH
   g_auto(Search) search = { 0 };
   sqlite3_stmt *stmt;
   guint n = 0;
@@ -282,7 +359,7 @@ tb_ledger_count_bills (TbLedger      *self,
 
   if (prepare_search (self, search_text, &search))
     {
-      stmt = _tb_ledger_stmt (self, search_sql, error);
+      stmt = _tb_ledger_stmt (self, search_sql[shape_for (filter)], error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);
@@ -292,7 +369,7 @@ tb_ledger_count_bills (TbLedger      *self,
     return count_from_table (self, filter, error);
   else
     {
-      stmt = _tb_ledger_stmt (self, filter_sql, error);
+      stmt = _tb_ledger_stmt (self, today_sql, error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);

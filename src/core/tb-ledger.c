@@ -34,6 +34,7 @@ G_DEFINE_QUARK (tb-ledger-error-quark, tb_ledger_error)
 static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/001-initial.sql",
   "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
+  "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
 };
 
 gint64

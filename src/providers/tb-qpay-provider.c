@@ -14,6 +14,8 @@ struct _TbQpayProvider
 {
   GObject       parent_instance;
   TbQpayClient *client;
+  char         *district_code;
+  char         *default_classification;
 };
 
 static void payment_provider_iface_init (TbPaymentProviderInterface *iface);
@@ -95,6 +97,32 @@ create_cb (GObject      *object,
   g_task_return_pointer (task, out, (GDestroyNotify) tb_provider_invoice_free);
 }
 
+static gboolean
+use_ebarimt_form (TbQpayProvider                 *self,
+                  const TbProviderInvoiceRequest *request)
+{
+  const TbQpayConfig *config = tb_qpay_client_get_config (self->client);
+
+  if (self->district_code == NULL || config->invoice_code == NULL ||
+      !g_str_has_prefix (config->invoice_code, "EB_"))
+    return FALSE;
+  if (request->bill == NULL || request->bill->lines == NULL || request->bill->lines->len == 0)
+    return FALSE;
+  /* Only when this QR pays the whole bill, and every line is in whole tögrög with two-decimal
+   * quantities (QPay's line format). */
+  if (request->amount != request->bill->total || request->bill->paid != 0)
+    return FALSE;
+  for (guint i = 0; i < request->bill->lines->len; i++)
+    {
+      TbBillLine *line = request->bill->lines->pdata[i];
+
+      if (line->quantity_milli % 10 != 0 ||
+          (line->classification_code == NULL && self->default_classification == NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 qpay_create_async (TbPaymentProvider              *provider,
                    const TbProviderInvoiceRequest *request,
@@ -116,11 +144,31 @@ qpay_create_async (TbPaymentProvider              *provider,
       return;
     }
 
-  /* The simple form: a QR may pay part of a bill (split payments), so its amount need not
-   * match the lines. The Ebarimt invoice form is used when receipts are issued through the
-   * invoice itself (see the receipt queue). */
-  qpay_request = tb_qpay_invoice_request_new (TB_QPAY_INVOICE_SIMPLE, request->sender_invoice_no,
-                                              request->description, request->amount);
+  if (use_ebarimt_form (self, request))
+    {
+      qpay_request = tb_qpay_invoice_request_new (TB_QPAY_INVOICE_EBARIMT, request->sender_invoice_no,
+                                                  request->description, request->amount);
+      qpay_request->district_code = g_strdup (self->district_code);
+      for (guint i = 0; i < request->bill->lines->len; i++)
+        {
+          TbBillLine *line = request->bill->lines->pdata[i];
+
+          /* QPay rejects 0 ₮ lines (qpay-api.md §2): they carry no tax either. */
+          if (line->amount == 0)
+            continue;
+          tb_qpay_invoice_request_add_line (qpay_request, line->description, line->quantity_milli,
+                                            line->unit_price, line->vat, line->city_tax,
+                                            line->classification_code != NULL ? line->classification_code
+                                                                              : self->default_classification);
+        }
+    }
+  else
+    {
+      /* The simple form: a QR may pay part of a bill (split payments), so its amount need not
+       * match the lines. */
+      qpay_request = tb_qpay_invoice_request_new (TB_QPAY_INVOICE_SIMPLE, request->sender_invoice_no,
+                                                  request->description, request->amount);
+    }
   tb_qpay_client_create_invoice_async (self->client, qpay_request, cancellable, create_cb,
                                        g_steal_pointer (&task));
 }
@@ -322,9 +370,20 @@ tb_qpay_provider_dispose (GObject *object)
 }
 
 static void
+tb_qpay_provider_finalize (GObject *object)
+{
+  TbQpayProvider *self = TB_QPAY_PROVIDER (object);
+
+  g_free (self->district_code);
+  g_free (self->default_classification);
+  G_OBJECT_CLASS (tb_qpay_provider_parent_class)->finalize (object);
+}
+
+static void
 tb_qpay_provider_class_init (TbQpayProviderClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tb_qpay_provider_dispose;
+  G_OBJECT_CLASS (klass)->finalize = tb_qpay_provider_finalize;
 }
 
 static void
@@ -349,4 +408,18 @@ tb_qpay_provider_get_client (TbQpayProvider *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_PROVIDER (self), NULL);
   return self->client;
+}
+
+void
+tb_qpay_provider_set_ebarimt_invoice (TbQpayProvider *self,
+                                      const char     *district_code,
+                                      const char     *default_classification)
+{
+  g_return_if_fail (TB_IS_QPAY_PROVIDER (self));
+
+  g_free (self->district_code);
+  self->district_code = district_code != NULL && *district_code != '\0' ? g_strdup (district_code) : NULL;
+  g_free (self->default_classification);
+  self->default_classification = default_classification != NULL && *default_classification != '\0'
+                                   ? g_strdup (default_classification) : NULL;
 }

@@ -20,5 +20,13 @@ G_DECLARE_FINAL_TYPE (TbQpayProvider, tb_qpay_provider, TB, QPAY_PROVIDER, GObje
 
 TbQpayProvider *tb_qpay_provider_new        (TbQpayClient   *client);
 TbQpayClient   *tb_qpay_provider_get_client (TbQpayProvider *self);
+/* Issue #6: with an Ebarimt-enabled invoice code ("EB_…") and a district code, a QR that pays
+ * a whole bill is created in QPay's Ebarimt-invoice form: the bill's lines with their
+ * classification codes (or @default_classification) and per-line VAT / city tax. A QR for part
+ * of a bill stays in the simple form (its lines could not add up to the amount). NULL district:
+ * always the simple form. */
+void            tb_qpay_provider_set_ebarimt_invoice (TbQpayProvider *self,
+                                                      const char     *district_code,
+                                                      const char     *default_classification);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include "tb-qr.h"
 #include "tb-receipt-doc.h"
 
-G_DEFINE_QUARK (tb-receipt-error-quark, tb_receipt_error)
+G_DEFINE_QUARK (tb-receipt-doc-error-quark, tb_receipt_doc_error)
 G_DEFINE_BOXED_TYPE (TbReceiptDoc, tb_receipt_doc, tb_receipt_doc_copy, tb_receipt_doc_free)
 
 /* Longest text we accept in one field. Far above anything real; it only keeps a corrupted
@@ -66,7 +66,7 @@ check_text (const char  *text,
   if (!g_utf8_validate (text, -1, NULL) || strlen (text) > MAX_FIELD_BYTES)
     {
       /* Translators: %s names a receipt field, such as "merchant name". */
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                    _("The receipt field “%s” is not valid text or is too long."), field_label);
       return FALSE;
     }
@@ -81,7 +81,7 @@ check_money (gint64       value,
   if (value > TB_MONEY_MAX || value < -TB_MONEY_MAX)
     {
       /* Translators: %s names a receipt field, such as "total". */
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                    _("The receipt field “%s” is out of range."), field_label);
       return FALSE;
     }
@@ -296,7 +296,7 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
 
   if (is_blank (doc->merchant_name))
     {
-      g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                            _("The merchant name is not set. Enter it in Preferences."));
       return FALSE;
     }
@@ -311,7 +311,7 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
 
   if (!is_empty (doc->merchant_tin) && !is_digits (doc->merchant_tin, 7, 14))
     {
-      g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                            _("The merchant TIN must be 7 to 14 digits."));
       return FALSE;
     }
@@ -319,7 +319,7 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
   if (!is_empty (doc->receipt_id) &&
       !is_digits (doc->receipt_id, TB_RECEIPT_ID_LENGTH, TB_RECEIPT_ID_LENGTH))
     {
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                    _("The receipt ID (ДДТД) must be exactly %d digits."), TB_RECEIPT_ID_LENGTH);
       return FALSE;
     }
@@ -328,14 +328,14 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
     return FALSE;
   if (doc->lottery != NULL && strlen (doc->lottery) > MAX_LOTTERY_BYTES)
     {
-      g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                            _("The lottery number is too long."));
       return FALSE;
     }
 
   if (doc->receiver_type != TB_RECEIVER_CITIZEN && doc->receiver_type != TB_RECEIVER_COMPANY)
     {
-      g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                            _("The receipt’s receiver type is unknown."));
       return FALSE;
     }
@@ -343,14 +343,14 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
   if (doc->receiver_type == TB_RECEIVER_COMPANY &&
       (doc->buyer_tin == NULL || !is_digits (doc->buyer_tin, 7, 14)))
     {
-      g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                            _("A company receipt needs the buyer’s TIN (7 to 14 digits)."));
       return FALSE;
     }
 
   if (doc->copy_number > TB_RECEIPT_MAX_COPY)
     {
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
                    _("A receipt can be reprinted at most %d times."), TB_RECEIPT_MAX_COPY);
       return FALSE;
     }
@@ -378,7 +378,7 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
 
       if (!g_utf8_validate (doc->qr_data, -1, NULL))
         {
-          g_set_error_literal (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_QR,
+          g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_QR,
                                _("The receipt’s QR data is not valid text."));
           return FALSE;
         }
@@ -387,7 +387,7 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
       if (matrix == NULL)
         {
           /* Translators: %s says why the QR code could not be made. */
-          g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_QR,
+          g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_QR,
                        _("The receipt’s QR code cannot be made: %s"), local_error->message);
           return FALSE;
         }

@@ -17,15 +17,15 @@ G_BEGIN_DECLS
  * copy. Fill it with tb_receipt_doc_new_from_bill() + tb_receipt_doc_apply_ebarimt(), or field
  * by field (all strings are owned by the doc and freed with it; set them with g_strdup()). */
 
-#define TB_RECEIPT_ERROR (tb_receipt_error_quark ())
+#define TB_RECEIPT_DOC_ERROR (tb_receipt_doc_error_quark ())
 
 typedef enum
 {
-  TB_RECEIPT_ERROR_INVALID,   /* the doc cannot be printed as it is (bad ДДТД, …) */
-  TB_RECEIPT_ERROR_QR,        /* the QR data cannot be encoded */
-  TB_RECEIPT_ERROR_RENDER,    /* cairo failed */
-  TB_RECEIPT_ERROR_WRITE,     /* the file could not be written */
-} TbReceiptError;
+  TB_RECEIPT_DOC_ERROR_INVALID,   /* the doc cannot be printed as it is (bad ДДТД, …) */
+  TB_RECEIPT_DOC_ERROR_QR,        /* the QR data cannot be encoded */
+  TB_RECEIPT_DOC_ERROR_RENDER,    /* cairo failed */
+  TB_RECEIPT_DOC_ERROR_WRITE,     /* the file could not be written */
+} TbReceiptDocError;
 
 typedef enum
 {
@@ -70,7 +70,7 @@ typedef struct
 
 #define TB_TYPE_RECEIPT_DOC (tb_receipt_doc_get_type ())
 
-GQuark            tb_receipt_error_quark  (void);
+GQuark            tb_receipt_doc_error_quark  (void);
 GType             tb_receipt_doc_get_type (void) G_GNUC_CONST;
 
 TbReceiptDoc     *tb_receipt_doc_new      (void);
@@ -94,7 +94,7 @@ TbReceiptDoc     *tb_receipt_doc_new_from_bill (const TbBill   *bill);
 void              tb_receipt_doc_apply_ebarimt (TbReceiptDoc    *doc,
                                                 const TbReceipt *receipt);
 
-/* TRUE when the doc can be printed. Otherwise FALSE with a translated TB_RECEIPT_ERROR that
+/* TRUE when the doc can be printed. Otherwise FALSE with a translated TB_RECEIPT_DOC_ERROR that
  * names the field but never its value (TINs and QR data stay out of messages and logs). */
 gboolean          tb_receipt_doc_validate (const TbReceiptDoc *doc,
                                            GError            **error);

@@ -370,7 +370,7 @@ write_pdf (const TbReceiptDoc  *doc,
           return FALSE;
         }
       /* Translators: %s is the system's reason, such as "Permission denied". */
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_WRITE,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_WRITE,
                    _("The receipt could not be saved: %s"), local_error->message);
       return FALSE;
     }
@@ -578,7 +578,7 @@ tb_receipt_render_pdf_bytes (const TbReceiptDoc  *doc,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       /* Translators: %s is cairo's description of the failure. */
-      g_set_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_RENDER,
+      g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_RENDER,
                    _("The receipt could not be drawn: %s"), cairo_status_to_string (status));
       return NULL;
     }

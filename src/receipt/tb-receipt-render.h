@@ -62,7 +62,7 @@ void        tb_receipt_render_page        (const TbReceiptDoc *doc,
                                            TbPaper             paper);
 
 /* A PDF of the receipt: rolls as one page exactly the paper's width and as long as the
- * receipt, A4 as as many pages as needed. Validates @doc first (TB_RECEIPT_ERROR). Needs no
+ * receipt, A4 as as many pages as needed. Validates @doc first (TB_RECEIPT_DOC_ERROR). Needs no
  * display. Blocks while it renders and writes: from the UI use the async version. */
 GBytes     *tb_receipt_render_pdf_bytes   (const TbReceiptDoc *doc,
                                            TbPaper             paper,

@@ -52,6 +52,7 @@ typedef struct
   TbPaymentService *self;
   Op               *op;
   TbIntent         *intent;
+  TbBill           *bill;          /* for a create: the lines some invoice forms carry */
   TbProviderCheck  *check;
   TbIntentState     state_before;
   TbCheckOutcome    outcome;
@@ -72,6 +73,7 @@ static void
 run_free (Run *run)
 {
   g_clear_pointer (&run->intent, tb_intent_free);
+  g_clear_pointer (&run->bill, tb_bill_free);
   g_clear_pointer (&run->check, tb_provider_check_free);
   g_clear_object (&run->self);
   g_clear_error (&run->error);
@@ -94,12 +96,14 @@ typedef struct
   /* out */
   TbCheckOutcome   outcome;
   TbIntent        *result_intent;
+  TbBill          *result_bill;     /* loaded with the intent when it still has to be created */
 } LedgerJob;
 
 static void
 ledger_job_free (LedgerJob *job)
 {
   g_clear_pointer (&job->result_intent, tb_intent_free);
+  g_clear_pointer (&job->result_bill, tb_bill_free);
   g_clear_pointer (&job->invoice, tb_provider_invoice_free);
   g_free (job->note);
   g_free (job);
@@ -208,6 +212,9 @@ ledger_job_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  if (job->result_intent->state == TB_INTENT_NEW && job->result_intent->provider_invoice_id == NULL)
+    job->result_bill = tb_ledger_get_bill (self->ledger, job->result_intent->bill_id, NULL);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -428,6 +435,7 @@ provider_create (Run *run)
   request.sender_invoice_no = run->intent->sender_invoice_no;
   request.amount = run->intent->amount;
   request.description = description;
+  request.bill = run->bill;
   tb_payment_provider_create_async (run->self->provider, &request, NULL, create_done, run);
 }
 
@@ -502,6 +510,7 @@ intent_loaded (GObject      *object,
     }
 
   intent = run->intent = g_steal_pointer (&job->result_intent);
+  run->bill = g_steal_pointer (&job->result_bill);
   run->state_before = intent->state;
   run->outcome = job->outcome;
   run->outcome.newly_settled = 0;

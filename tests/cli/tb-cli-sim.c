@@ -200,6 +200,13 @@ tb_cli_launcher_new (const char         *tmpdir,
   g_subprocess_launcher_unsetenv (launcher, "QPAY_BRANCH_CODE");
   g_subprocess_launcher_unsetenv (launcher, "QPAY_CALLBACK_URL");
   g_subprocess_launcher_unsetenv (launcher, "QPAY_TIMEOUT_MS");
+  g_subprocess_launcher_unsetenv (launcher, "QPAY_EBARIMT_ENABLED");
+  g_subprocess_launcher_unsetenv (launcher, "QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE");
+  g_subprocess_launcher_unsetenv (launcher, "QPAY_EBARIMT_DEFAULT_DISTRICT_CODE");
+  g_subprocess_launcher_unsetenv (launcher, "QPAY_EBARIMT_DEFAULT_CLASSIFICATION_CODE");
+  g_subprocess_launcher_unsetenv (launcher, "TULBUR_BUSINESS_NAME");
+  g_subprocess_launcher_unsetenv (launcher, "TULBUR_BUSINESS_TIN");
+  g_subprocess_launcher_unsetenv (launcher, "TULBUR_BUSINESS_ADDRESS");
 
   if (sim != NULL)
     {

@@ -121,9 +121,9 @@ test_open_and_migrate (Fixture       *f,
   struct stat st;
   TbLedger *again;
 
-  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 2);
-  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 2);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 2);
+  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 3);
+  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
 
   /* The database and its key are private to the user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -135,9 +135,9 @@ test_open_and_migrate (Fixture       *f,
   /* Opening again runs no migration twice. */
   again = tb_ledger_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 2);
+  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 3);
   g_assert_finalize_object (again);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
 
   g_assert_cmpint (raw_int (f->path, "PRAGMA journal_mode = WAL"), !=, -1);
 }

@@ -417,7 +417,7 @@ expect_invalid (TbReceiptDoc *doc,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (tb_receipt_doc_validate (doc, &error));
-  g_assert_error (error, TB_RECEIPT_ERROR, code);
+  g_assert_error (error, TB_RECEIPT_DOC_ERROR, code);
   g_assert_nonnull (error->message);
   g_assert_cmpstr (error->message, !=, "");
   if (secret != NULL)
@@ -437,46 +437,46 @@ test_validate (void)
   /* Each field broken alone, then put back. */
   saved = g_steal_pointer (&doc->merchant_name);
   doc->merchant_name = g_strdup ("   ");
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   g_free (doc->merchant_name);
   doc->merchant_name = g_strdup ("Bad \xff");
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   g_free (doc->merchant_name);
   doc->merchant_name = g_steal_pointer (&saved);
 
   saved = g_steal_pointer (&doc->receipt_id);
   doc->receipt_id = g_strdup ("03010106500600009069000021000559");   /* 32 digits */
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, doc->receipt_id);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, doc->receipt_id);
   g_free (doc->receipt_id);
   doc->receipt_id = g_strdup ("03010106500600009069000021000559X");
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   g_free (doc->receipt_id);
   doc->receipt_id = g_steal_pointer (&saved);
 
   saved = g_steal_pointer (&doc->buyer_tin);
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   doc->buyer_tin = g_strdup ("53178x8");
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, "53178x8");
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, "53178x8");
   g_free (doc->buyer_tin);
   doc->buyer_tin = g_steal_pointer (&saved);
 
   saved = g_steal_pointer (&doc->merchant_tin);
   doc->merchant_tin = g_strdup ("123");
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   g_free (doc->merchant_tin);
   doc->merchant_tin = g_steal_pointer (&saved);
 
   doc->copy_number = TB_RECEIPT_MAX_COPY + 1;
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   doc->copy_number = 3;
 
   doc->total = TB_MONEY_MAX + 1;
-  expect_invalid (doc, TB_RECEIPT_ERROR_INVALID, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_INVALID, NULL);
   doc->total = 100;
 
   saved = g_steal_pointer (&doc->qr_data);
   doc->qr_data = g_strnfill (8000, '7');   /* more digits than a version 40 symbol holds */
-  expect_invalid (doc, TB_RECEIPT_ERROR_QR, NULL);
+  expect_invalid (doc, TB_RECEIPT_DOC_ERROR_QR, NULL);
   g_free (doc->qr_data);
   doc->qr_data = g_steal_pointer (&saved);
 

@@ -372,7 +372,7 @@ test_invalid_doc (void)
   g_free (doc->receipt_id);
   doc->receipt_id = g_strdup ("12345");
   g_assert_false (tb_receipt_render_pdf (doc, TB_PAPER_58MM, pdf, &error));
-  g_assert_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_INVALID);
+  g_assert_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID);
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
   tb_test_tmpdir_free (g_steal_pointer (&dir));
 }
@@ -388,7 +388,7 @@ test_unwritable (void)
   g_autofree char *contents = NULL;
 
   g_assert_false (tb_receipt_render_pdf (doc, TB_PAPER_80MM, pdf, &error));
-  g_assert_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_WRITE);
+  g_assert_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_WRITE);
   g_assert_null (strstr (error->message, TB_TEST_QR_DATA));
   g_clear_error (&error);
 
@@ -397,7 +397,7 @@ test_unwritable (void)
   g_free (doc->qr_data);
   doc->qr_data = g_strnfill (8000, '5');
   g_assert_false (tb_receipt_render_pdf (doc, TB_PAPER_80MM, existing, &error));
-  g_assert_error (error, TB_RECEIPT_ERROR, TB_RECEIPT_ERROR_QR);
+  g_assert_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_QR);
   g_assert_true (g_file_get_contents (existing, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old");
   tb_test_tmpdir_free (g_steal_pointer (&dir));

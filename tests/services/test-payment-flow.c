@@ -728,6 +728,49 @@ test_reconciler_idle_and_restart (Fixture       *f,
   g_assert_false (tb_reconciler_is_armed (after_restart));
 }
 
+static void
+test_ebarimt_invoice_form (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbQpayConfig) config = tb_sim_server_new_config (f->sim);
+  g_autoptr(TbIntent) whole = NULL;
+  g_autoptr(TbIntent) part = NULL;
+  g_autoptr(TbSimInvoiceInfo) info = NULL;
+  gint64 bill_a = 0, bill_b = 0;
+  /* Prices where binary floats give 999.9999 instead of 1000.0000 (qpay-api.md §2). */
+  TbLineInput consult = { "Эмчийн үзлэг", 1000, 1100000, "8610000", TRUE, FALSE };
+  TbLineInput parking = { "Зогсоол", 2000, 100000, NULL, TRUE, TRUE };
+
+  /* An Ebarimt-enabled invoice code and a district: whole-bill QRs carry the lines. */
+  drop_service (f);
+  g_free (config->invoice_code);
+  config->invoice_code = g_strdup (TB_SIM_DEMO_EBARIMT_INVOICE_CODE);
+  tb_sim_server_set_ebarimt_enabled (f->sim, TRUE);
+  f->client = tb_qpay_client_new (config, NULL, &error);
+  g_assert_no_error (error);
+  f->provider = tb_qpay_provider_new (f->client);
+  tb_qpay_provider_set_ebarimt_invoice (f->provider, "3505", "6743000");
+  f->service = tb_payment_service_new (f->ledger, TB_PAYMENT_PROVIDER (f->provider));
+
+  g_assert_true (tb_ledger_create_bill (f->ledger, 0, NULL, &bill_a, NULL, &error));
+  g_assert_true (tb_ledger_add_line (f->ledger, bill_a, &consult, NULL, &error));
+  g_assert_true (tb_ledger_add_line (f->ledger, bill_a, &parking, NULL, &error));
+  g_assert_true (tb_ledger_create_bill (f->ledger, 0, NULL, &bill_b, NULL, &error));
+  g_assert_true (tb_ledger_add_line (f->ledger, bill_b, &consult, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The simulator checks every line's VAT to 4 places, like QPay: a wrong one is refused. */
+  whole = open_qr (f, bill_a, 1300000, &error);
+  g_assert_no_error (error);
+  info = tb_sim_server_get_invoice (f->sim, whole->provider_invoice_id);
+  g_assert_cmpstr (info->invoice_code, ==, TB_SIM_DEMO_EBARIMT_INVOICE_CODE);
+
+  part = open_qr (f, bill_b, 500000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (part->state, ==, TB_INTENT_PENDING);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -748,6 +791,7 @@ main (int   argc,
   ADD ("watcher-one-request-in-flight", test_watcher_one_request_in_flight);
   ADD ("reconciler-settles-and-expires", test_reconciler_settles_and_expires);
   ADD ("reconciler-idle-and-restart", test_reconciler_idle_and_restart);
+  ADD ("ebarimt-invoice-form", test_ebarimt_invoice_form);
 #undef ADD
 
   return g_test_run ();

@@ -1,0 +1,801 @@
+/* tb-payment-panel.c: take a payment (cash, card, QPay…), split across methods
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/tb-money.h"
+
+#include "tb-payment-panel.h"
+#include "tb-ui-task.h"
+#include "tb-ui-util.h"
+
+/* One entry per payment method. Adding a method (KHQR, a QPay flow with its own button) is
+ * one line here plus, if it cannot settle directly, a reason passed to
+ * tb_payment_panel_set_method_available(). Widget names derive from @id: "method-cash",
+ * "amount-cash", "message-cash". */
+typedef struct
+{
+  TbPaymentMethod  method;
+  const char      *id;
+  const char      *label;          /* with mnemonic */
+  const char      *amount_label;   /* accessible name of the amount entry */
+  gboolean         gives_change;   /* more than due may be handed over; change is given back */
+} MethodInfo;
+
+static const MethodInfo method_infos[] = {
+  { TB_METHOD_CASH, "cash", N_("Ca_sh"), N_("Cash amount"), TRUE },
+  { TB_METHOD_CARD, "card", N_("_Card"), N_("Card amount"), FALSE },
+  { TB_METHOD_QPAY, "qpay", N_("_QPay"), N_("QPay amount"), FALSE },
+};
+
+#define N_METHODS G_N_ELEMENTS (method_infos)
+
+typedef struct
+{
+  const MethodInfo *info;
+  char             *unavailable;   /* why it cannot be used yet; NULL when it can */
+
+  GtkCheckButton   *check;
+  GtkRevealer      *revealer;
+  GtkEntry         *entry;
+  GtkLabel         *message;
+
+  /* Results of the last validation */
+  gboolean          valid;
+  gint64            typed;         /* what was typed (cash: what was handed over) */
+  gint64            record;        /* what goes into the ledger */
+} MethodRow;
+
+struct _TbPaymentPanel
+{
+  AdwBin        parent_instance;
+
+  /* Template widgets */
+  GtkLabel     *state_label;
+  GtkBox       *methods_box;
+  GtkLabel     *summary_label;
+  GtkButton    *record_button;
+
+  TbLedger     *ledger;
+  gint64        bill_id;
+  gint64        due;
+  char         *currency;
+  gboolean      payable;
+
+  MethodRow     rows[N_METHODS];
+
+  /* One idempotency key per payment attempt: kept while the input stays the same (so a
+   * retry after an error can never record a part twice), dropped after a success or when
+   * the input changes. */
+  char         *attempt_key;
+  gboolean      in_flight;
+  gboolean      updating;
+  gboolean      can_record;
+
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (TbPaymentPanel, tb_payment_panel, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CAN_RECORD,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  SETTLED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties [N_PROPS];
+static guint signals [N_SIGNALS];
+
+typedef struct
+{
+  gint64            bill_id;
+  guint             n_requests;
+  TbSettleRequest   requests[N_METHODS];
+  char             *txn_ids[N_METHODS];
+  TbSettleResult    results[N_METHODS];
+  guint             n_done;
+  gint64            change;
+  char             *currency;
+} SettleOp;
+
+static void
+settle_op_free (SettleOp *op)
+{
+  for (guint i = 0; i < op->n_requests; i++)
+    g_free (op->txn_ids[i]);
+  g_free (op->currency);
+  g_free (op);
+}
+
+static gboolean
+settle_op_run (TbLedger  *ledger,
+               gpointer   data,
+               GError   **error)
+{
+  SettleOp *op = data;
+
+  /* One worker, the parts in order. If a part fails the earlier ones stay recorded; the
+   * same attempt key makes a retry skip them (already_settled). */
+  for (guint i = 0; i < op->n_requests; i++)
+    {
+      if (!tb_ledger_settle (ledger, &op->requests[i], &op->results[i], error))
+        return FALSE;
+      op->n_done = i + 1;
+    }
+
+  return TRUE;
+}
+
+static void
+set_message (MethodRow  *row,
+             const char *text,
+             gboolean    is_error)
+{
+  gtk_label_set_label (row->message, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->message), text != NULL && text[0] != '\0');
+  tb_ui_set_css_class (GTK_WIDGET (row->message), "error", is_error);
+  tb_ui_set_css_class (GTK_WIDGET (row->message), "dim-label", !is_error);
+  tb_ui_set_css_class (GTK_WIDGET (row->entry), "error", is_error);
+}
+
+static void
+set_can_record (TbPaymentPanel *self,
+                gboolean        can_record)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->record_button), can_record);
+
+  if (self->can_record == can_record)
+    return;
+
+  self->can_record = can_record;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_RECORD]);
+}
+
+static gboolean
+row_is_checked (const MethodRow *row)
+{
+  return gtk_check_button_get_active (row->check);
+}
+
+/* Validates every ticked method against what is due and updates the messages, the summary
+ * and the Record button. Non-change methods (card, QPay) are taken first; what is left is
+ * what a change-giving method (cash) records. */
+static void
+validate (TbPaymentPanel *self)
+{
+  g_autofree char *due_text = NULL;
+  gint64 fixed_sum = 0;
+  gint64 total = 0;
+  guint n_checked = 0;
+  gboolean all_valid = TRUE;
+  gboolean over = FALSE;
+
+  due_text = tb_money_format (self->due, self->currency);
+
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      MethodRow *row = &self->rows[i];
+      g_autoptr(GError) error = NULL;
+      gint64 value = 0;
+
+      row->valid = FALSE;
+      row->typed = 0;
+      row->record = 0;
+
+      gtk_widget_set_visible (GTK_WIDGET (row->entry), row->unavailable == NULL);
+
+      if (!row_is_checked (row))
+        {
+          set_message (row, NULL, FALSE);
+          continue;
+        }
+
+      n_checked++;
+
+      if (row->unavailable != NULL)
+        {
+          set_message (row, row->unavailable, TRUE);
+          all_valid = FALSE;
+          continue;
+        }
+
+      if (!tb_money_parse (gtk_editable_get_text (GTK_EDITABLE (row->entry)), &value, &error))
+        {
+          set_message (row, error->message, TRUE);
+          all_valid = FALSE;
+          continue;
+        }
+
+      if (value <= 0)
+        {
+          set_message (row, _("The amount must be more than zero."), TRUE);
+          all_valid = FALSE;
+          continue;
+        }
+
+      if (!row->info->gives_change && value > self->due)
+        {
+          g_autofree char *msg = g_strdup_printf (_("This is more than the %s still due."), due_text);
+
+          set_message (row, msg, TRUE);
+          all_valid = FALSE;
+          continue;
+        }
+
+      row->typed = value;
+      row->valid = TRUE;
+      set_message (row, NULL, FALSE);
+
+      if (!row->info->gives_change)
+        {
+          row->record = value;
+          fixed_sum += value;
+        }
+    }
+
+  if (fixed_sum > self->due)
+    {
+      over = TRUE;
+      all_valid = FALSE;
+    }
+
+  /* Change-giving methods take what the others leave. */
+  total = MIN (fixed_sum, self->due);
+  for (guint i = 0; i < N_METHODS && !over; i++)
+    {
+      MethodRow *row = &self->rows[i];
+      gint64 left = self->due - total;
+
+      if (!row->valid || !row->info->gives_change)
+        continue;
+
+      if (left <= 0)
+        {
+          set_message (row, _("The other methods already cover what is due."), TRUE);
+          row->valid = FALSE;
+          all_valid = FALSE;
+          continue;
+        }
+
+      row->record = MIN (row->typed, left);
+      total += row->record;
+
+      if (row->typed > row->record)
+        {
+          g_autofree char *change = tb_money_format (row->typed - row->record, self->currency);
+          g_autofree char *msg = g_strdup_printf (_("Change to give back: %s"), change);
+
+          set_message (row, msg, FALSE);
+        }
+    }
+
+  if (!self->payable)
+    {
+      gtk_label_set_label (self->summary_label, "");
+    }
+  else if (over)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Together these amounts are more than the %s still due."),
+                                              due_text);
+
+      gtk_label_set_label (self->summary_label, msg);
+    }
+  else if (n_checked == 0)
+    {
+      gtk_label_set_label (self->summary_label, _("Tick how the customer pays."));
+    }
+  else if (!all_valid)
+    {
+      gtk_label_set_label (self->summary_label, _("Correct the amounts to record the payment."));
+    }
+  else if (total == self->due)
+    {
+      g_autofree char *amount = tb_money_format (total, self->currency);
+      g_autofree char *msg = g_strdup_printf (_("Pays the bill in full: %s."), amount);
+
+      gtk_label_set_label (self->summary_label, msg);
+    }
+  else
+    {
+      g_autofree char *amount = tb_money_format (total, self->currency);
+      g_autofree char *left = tb_money_format (self->due - total, self->currency);
+      g_autofree char *msg = g_strdup_printf (_("Pays %s; %s will still be due."), amount, left);
+
+      gtk_label_set_label (self->summary_label, msg);
+    }
+
+  tb_ui_set_css_class (GTK_WIDGET (self->summary_label), "error", self->payable && over);
+
+  set_can_record (self,
+                  self->payable &&
+                  !self->in_flight &&
+                  self->ledger != NULL &&
+                  n_checked > 0 &&
+                  all_valid &&
+                  total > 0);
+}
+
+static void
+update_sensitivity (TbPaymentPanel *self)
+{
+  gboolean editable = self->payable && !self->in_flight;
+
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->rows[i].check), editable);
+      gtk_editable_set_editable (GTK_EDITABLE (self->rows[i].entry), editable);
+    }
+}
+
+static void
+set_in_flight (TbPaymentPanel *self,
+               gboolean        in_flight)
+{
+  if (self->in_flight == in_flight)
+    return;
+
+  self->in_flight = in_flight;
+  update_sensitivity (self);
+  validate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BUSY]);
+}
+
+static void
+reset_rows (TbPaymentPanel *self)
+{
+  self->updating = TRUE;
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      gtk_check_button_set_active (self->rows[i].check, FALSE);
+      gtk_revealer_set_reveal_child (self->rows[i].revealer, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->rows[i].entry), "");
+    }
+  self->updating = FALSE;
+
+  g_clear_pointer (&self->attempt_key, g_free);
+}
+
+static void
+entry_changed_cb (TbPaymentPanel *self,
+                  GtkEditable    *editable)
+{
+  if (self->updating)
+    return;
+
+  g_clear_pointer (&self->attempt_key, g_free);
+  validate (self);
+}
+
+static void
+check_toggled_cb (TbPaymentPanel *self,
+                  GtkCheckButton *check)
+{
+  MethodRow *row = NULL;
+  gboolean active;
+
+  for (guint i = 0; i < N_METHODS; i++)
+    if (self->rows[i].check == check)
+      row = &self->rows[i];
+  g_assert (row != NULL);
+
+  if (self->updating)
+    return;
+
+  g_clear_pointer (&self->attempt_key, g_free);
+  active = gtk_check_button_get_active (check);
+  gtk_revealer_set_reveal_child (row->revealer, active);
+
+  self->updating = TRUE;
+  if (active && row->unavailable == NULL)
+    {
+      gint64 others = 0;
+      gint64 left;
+
+      /* Pre-fill with what is still due after the other ticked methods, so a single method
+       * needs no typing and a split needs the first amount only. */
+      validate (self);
+      for (guint i = 0; i < N_METHODS; i++)
+        if (&self->rows[i] != row && self->rows[i].valid)
+          others += self->rows[i].info->gives_change ? self->rows[i].record : self->rows[i].typed;
+
+      left = self->due - others;
+      if (left > 0)
+        {
+          g_autofree char *text = tb_money_format_plain (left);
+
+          gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
+        }
+      else
+        {
+          gtk_editable_set_text (GTK_EDITABLE (row->entry), "");
+        }
+    }
+  else if (!active)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (row->entry), "");
+    }
+  self->updating = FALSE;
+
+  validate (self);
+
+  if (active && row->unavailable == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (row->entry));
+      gtk_editable_select_region (GTK_EDITABLE (row->entry), 0, -1);
+    }
+}
+
+static void
+settle_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TbPaymentPanel *self = TB_PAYMENT_PANEL (object);
+  SettleOp *op = tb_ui_task_get_op (result);
+  g_autoptr(GError) error = NULL;
+  gboolean complete;
+  gint64 recorded = 0;
+
+  complete = tb_ui_task_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  for (guint i = 0; i < op->n_done; i++)
+    if (!op->results[i].already_settled)
+      recorded += op->requests[i].amount;
+
+  set_in_flight (self, FALSE);
+
+  if (complete)
+    {
+      /* A new attempt starts from a clean form with a new key. */
+      reset_rows (self);
+      validate (self);
+    }
+  else
+    {
+      /* Keep the input and the key: pressing Record again retries only what is missing. */
+      tb_ui_show_error (GTK_WIDGET (self),
+                        op->n_done > 0 ? _("Payment Only Partly Recorded") : _("Payment Not Recorded"),
+                        error);
+    }
+
+  g_signal_emit (self, signals [SETTLED], 0, op->bill_id, complete, recorded,
+                 complete ? op->change : 0);
+}
+
+static void
+record_clicked_cb (TbPaymentPanel *self,
+                   GtkButton      *button)
+{
+  tb_payment_panel_record (self);
+}
+
+static void
+build_rows (TbPaymentPanel *self)
+{
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      MethodRow *row = &self->rows[i];
+      g_autofree char *check_name = g_strdup_printf ("method-%s", method_infos[i].id);
+      g_autofree char *entry_name = g_strdup_printf ("amount-%s", method_infos[i].id);
+      g_autofree char *message_name = g_strdup_printf ("message-%s", method_infos[i].id);
+      GtkWidget *box;
+      GtkWidget *inner;
+
+      row->info = &method_infos[i];
+
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      gtk_widget_add_css_class (box, "payment-method");
+
+      row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_(row->info->label)));
+      gtk_widget_set_name (GTK_WIDGET (row->check), check_name);
+      g_signal_connect_object (row->check, "toggled", G_CALLBACK (check_toggled_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->check));
+
+      inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      gtk_widget_set_margin_start (inner, 28);
+      gtk_widget_set_margin_bottom (inner, 6);
+
+      row->entry = GTK_ENTRY (gtk_entry_new ());
+      gtk_widget_set_name (GTK_WIDGET (row->entry), entry_name);
+      gtk_entry_set_input_purpose (row->entry, GTK_INPUT_PURPOSE_NUMBER);
+      gtk_entry_set_placeholder_text (row->entry, _("Amount"));
+      gtk_editable_set_alignment (GTK_EDITABLE (row->entry), 1.0);
+      gtk_widget_add_css_class (GTK_WIDGET (row->entry), "numeric");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->entry),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(row->info->amount_label),
+                                      -1);
+      g_signal_connect_object (row->entry, "changed", G_CALLBACK (entry_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->entry));
+
+      row->message = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_name (GTK_WIDGET (row->message), message_name);
+      gtk_label_set_xalign (row->message, 0.0);
+      gtk_label_set_wrap (row->message, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (row->message), "caption");
+      gtk_widget_set_visible (GTK_WIDGET (row->message), FALSE);
+      gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->message));
+
+      row->revealer = GTK_REVEALER (gtk_revealer_new ());
+      gtk_revealer_set_transition_type (row->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+      gtk_revealer_set_child (row->revealer, inner);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->revealer));
+
+      gtk_box_append (self->methods_box, box);
+    }
+}
+
+static void
+tb_payment_panel_dispose (GObject *object)
+{
+  TbPaymentPanel *self = (TbPaymentPanel *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->ledger);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TB_TYPE_PAYMENT_PANEL);
+
+  G_OBJECT_CLASS (tb_payment_panel_parent_class)->dispose (object);
+}
+
+static void
+tb_payment_panel_finalize (GObject *object)
+{
+  TbPaymentPanel *self = (TbPaymentPanel *) object;
+
+  for (guint i = 0; i < N_METHODS; i++)
+    g_clear_pointer (&self->rows[i].unavailable, g_free);
+  g_clear_pointer (&self->attempt_key, g_free);
+  g_clear_pointer (&self->currency, g_free);
+
+  G_OBJECT_CLASS (tb_payment_panel_parent_class)->finalize (object);
+}
+
+static void
+tb_payment_panel_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  TbPaymentPanel *self = TB_PAYMENT_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_RECORD:
+      g_value_set_boolean (value, self->can_record);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->in_flight);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tb_payment_panel_class_init (TbPaymentPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tb_payment_panel_dispose;
+  object_class->finalize = tb_payment_panel_finalize;
+  object_class->get_property = tb_payment_panel_get_property;
+
+  /**
+   * TbPaymentPanel:can-record:
+   *
+   * Whether the input is valid and Record would start recording now.
+   */
+  properties [PROP_CAN_RECORD] =
+    g_param_spec_boolean ("can-record", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TbPaymentPanel:busy:
+   *
+   * Whether a payment is being written to the ledger.
+   */
+  properties [PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TbPaymentPanel::settled:
+   * @bill_id: the bill the payment went to
+   * @complete: whether every part was recorded
+   * @recorded: what was newly written to the ledger, minor units
+   * @change: change to give back (cash), minor units
+   *
+   * Emitted when a recording finished, successfully or not: the bill must be read again.
+   */
+  signals [SETTLED] =
+    g_signal_new ("settled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_INT64, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/tb-payment-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, state_label);
+  gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, methods_box);
+  gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, record_button);
+  gtk_widget_class_bind_template_callback (widget_class, record_clicked_cb);
+}
+
+static void
+tb_payment_panel_init (TbPaymentPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->currency = g_strdup ("MNT");
+
+  build_rows (self);
+
+  /* Until the QPay flow is wired in, QPay is shown but cannot be used. */
+  tb_payment_panel_set_method_available (self, TB_METHOD_QPAY,
+                                         _("QPay is not configured yet. Take the payment another way for now."));
+  update_sensitivity (self);
+  validate (self);
+}
+
+GtkWidget *
+tb_payment_panel_new (void)
+{
+  return g_object_new (TB_TYPE_PAYMENT_PANEL, NULL);
+}
+
+void
+tb_payment_panel_set_bill (TbPaymentPanel *self,
+                           TbLedger       *ledger,
+                           const TbBill   *bill)
+{
+  gint64 bill_id;
+
+  g_return_if_fail (TB_IS_PAYMENT_PANEL (self));
+  g_return_if_fail (ledger == NULL || TB_IS_LEDGER (ledger));
+
+  g_set_object (&self->ledger, ledger);
+
+  bill_id = bill != NULL ? bill->id : 0;
+  if (bill_id != self->bill_id)
+    reset_rows (self);
+
+  self->bill_id = bill_id;
+  self->due = bill != NULL ? tb_bill_get_due (bill) : 0;
+  g_free (self->currency);
+  self->currency = g_strdup (bill != NULL && bill->currency != NULL ? bill->currency : "MNT");
+  self->payable = bill != NULL && bill->status != TB_BILL_VOID && self->due > 0;
+
+  if (bill == NULL)
+    gtk_label_set_label (self->state_label, "");
+  else if (bill->status == TB_BILL_VOID)
+    gtk_label_set_label (self->state_label, _("This bill is void: it takes no payments."));
+  else if (self->due <= 0 && bill->total == 0)
+    gtk_label_set_label (self->state_label, _("Add a line before taking a payment."));
+  else if (self->due <= 0)
+    gtk_label_set_label (self->state_label, _("Nothing is due on this bill."));
+  else
+    gtk_label_set_label (self->state_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), !self->payable && bill != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->methods_box), self->payable);
+
+  if (!self->payable)
+    reset_rows (self);
+
+  update_sensitivity (self);
+  validate (self);
+}
+
+void
+tb_payment_panel_set_method_available (TbPaymentPanel  *self,
+                                       TbPaymentMethod  method,
+                                       const char      *reason)
+{
+  g_return_if_fail (TB_IS_PAYMENT_PANEL (self));
+
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      if (self->rows[i].info->method != method)
+        continue;
+
+      g_free (self->rows[i].unavailable);
+      self->rows[i].unavailable = g_strdup (reason);
+    }
+
+  validate (self);
+}
+
+gboolean
+tb_payment_panel_record (TbPaymentPanel *self)
+{
+  SettleOp *op;
+
+  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
+
+  /* The double-press guard: nothing starts while a recording is in flight, and the
+   * button is insensitive until it finishes. */
+  if (self->in_flight)
+    return FALSE;
+
+  validate (self);
+  if (!self->can_record)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return FALSE;
+    }
+
+  if (self->attempt_key == NULL)
+    self->attempt_key = g_uuid_string_random ();
+
+  op = g_new0 (SettleOp, 1);
+  op->bill_id = self->bill_id;
+  op->currency = g_strdup (self->currency);
+
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      const MethodRow *row = &self->rows[i];
+      TbSettleRequest *request;
+
+      if (!row_is_checked (row) || !row->valid || row->record <= 0)
+        continue;
+
+      request = &op->requests[op->n_requests];
+      op->txn_ids[op->n_requests] = g_strdup_printf ("%s:%s", self->attempt_key, row->info->id);
+      request->bill_id = self->bill_id;
+      request->method = row->info->method;
+      request->amount = row->record;
+      request->provider_txn_id = op->txn_ids[op->n_requests];
+      request->reference = NULL;
+      request->intent_id = 0;
+      request->tendered = row->info->gives_change ? row->typed : 0;
+      if (row->info->gives_change)
+        op->change += row->typed - row->record;
+      op->n_requests++;
+    }
+
+  g_assert (op->n_requests > 0);
+
+  set_in_flight (self, TRUE);
+  tb_ui_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
+                  self->cancellable, settle_cb, NULL);
+
+  return TRUE;
+}
+
+gboolean
+tb_payment_panel_get_can_record (TbPaymentPanel *self)
+{
+  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
+  return self->can_record;
+}
+
+gboolean
+tb_payment_panel_get_busy (TbPaymentPanel *self)
+{
+  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
+  return self->in_flight;
+}

@@ -1,0 +1,183 @@
+/* tb-ui-util.c: small helpers shared by the windows, pages and dialogs
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/tb-ledger.h"
+#include "core/tb-money.h"
+
+#include "tb-ui-util.h"
+
+static AdwToastOverlay *
+find_overlay_below (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (ADW_IS_TOAST_OVERLAY (widget))
+    return ADW_TOAST_OVERLAY (widget);
+
+  for (child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwToastOverlay *overlay = find_overlay_below (child);
+
+      if (overlay != NULL)
+        return overlay;
+    }
+
+  return NULL;
+}
+
+void
+tb_ui_toast (GtkWidget  *widget,
+             const char *text)
+{
+  GtkWidget *overlay;
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  /* From a dialog: toast in the main window the dialog belongs to. */
+  if (overlay == NULL && (root = gtk_widget_get_root (widget)) != NULL && GTK_IS_WINDOW (root))
+    {
+      GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (root));
+
+      if (parent != NULL)
+        overlay = (GtkWidget *) find_overlay_below (GTK_WIDGET (parent));
+    }
+
+  if (overlay != NULL)
+    {
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_timeout (toast, 4);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+    }
+}
+
+const char *
+tb_ui_error_advice (const GError *error)
+{
+  if (error == NULL)
+    return _("Try again. If it keeps happening, restart Tulbur.");
+
+  if (error->domain == TB_LEDGER_ERROR)
+    {
+      switch ((TbLedgerError) error->code)
+        {
+        case TB_LEDGER_ERROR_BUSY:
+          return _("Another desk is writing to the ledger right now. Wait a few seconds and try again.");
+        case TB_LEDGER_ERROR_FAILED:
+          return _("The ledger file could not be written. Check that the disk is not full, then try again.");
+        case TB_LEDGER_ERROR_STATE:
+          return _("The bill changed in the meantime. Look at it again before you continue.");
+        case TB_LEDGER_ERROR_NOT_FOUND:
+          return _("It may have been changed at another desk. Reload the bill list and try again.");
+        case TB_LEDGER_ERROR_INVALID:
+          return _("Correct the highlighted value and try again.");
+        case TB_LEDGER_ERROR_OPEN:
+          return _("Check that the ledger file exists and that Tulbur may read and write it, then start Tulbur again.");
+        case TB_LEDGER_ERROR_TOO_NEW:
+          return _("This ledger was written by a newer version of Tulbur. Update Tulbur on this computer.");
+        default:
+          break;
+        }
+    }
+  else if (error->domain == TB_MONEY_ERROR)
+    {
+      return _("Correct the amount and try again.");
+    }
+
+  return _("Try again. If it keeps happening, restart Tulbur.");
+}
+
+GtkWidget *
+tb_ui_show_error (GtkWidget    *widget,
+                  const char   *heading,
+                  const GError *error)
+{
+  GtkRoot *root = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (heading != NULL, NULL);
+
+  if (widget != NULL)
+    root = gtk_widget_get_root (widget);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
+                                  error != NULL ? error->message : "",
+                                  tb_ui_error_advice (error));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_widget_set_name (dialog, "error-dialog");
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
+}
+
+char *
+tb_ui_format_time (gint64 utc_us)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  utc = g_date_time_new_from_unix_utc (utc_us / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (utc);
+  now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+gboolean
+tb_ui_settings_has_key (GSettings  *settings,
+                        const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return FALSE;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return schema != NULL && g_settings_schema_has_key (schema, key);
+}
+
+void
+tb_ui_set_css_class (GtkWidget  *widget,
+                     const char *css_class,
+                     gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+char *
+tb_ui_editable_dup_text (GtkEditable *editable)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+
+  if (text[0] == '\0')
+    return NULL;
+
+  return g_steal_pointer (&text);
+}

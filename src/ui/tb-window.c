@@ -1,0 +1,906 @@
+/* tb-window.c: the main window: bill list on the left, the selected bill on the right
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tb-bill-item.h"
+#include "tb-bill-list-model.h"
+#include "tb-bill-page.h"
+#include "tb-bill-row.h"
+#include "tb-ui-task.h"
+#include "tb-ui-util.h"
+#include "tb-window.h"
+
+struct _TbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  AdwWindowTitle       *sidebar_title;
+  GtkMenuButton        *menu_button;
+  GtkWindow            *shortcuts_window;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkListView          *bill_list;
+  AdwStatusPage        *empty_page;
+  AdwWindowTitle       *content_title;
+  GtkStack             *content_stack;
+  AdwBin               *bill_page_bin;
+  TbBillPage           *bill_page;     /* made on first use, see ensure_bill_page() */
+  AdwStatusPage        *error_page;
+
+  TbLedger             *ledger;
+  GSettings            *settings;
+  TbBillListModel      *model;
+  GtkSingleSelection   *selection;
+  GCancellable         *cancellable;
+
+  char                 *filter;
+  guint                 show_all_source;
+  gboolean              reselecting;
+  gboolean              creating_bill;
+};
+
+G_DEFINE_FINAL_TYPE (TbWindow, tb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_LEDGER,
+  PROP_SETTINGS,
+  PROP_FILTER,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static const struct {
+  const char   *name;
+  TbBillFilter  filter;
+} filters[] = {
+  { "open", TB_BILL_FILTER_OPEN },
+  { "paid", TB_BILL_FILTER_PAID },
+  { "all", TB_BILL_FILTER_ALL },
+  { "today", TB_BILL_FILTER_TODAY },
+};
+
+typedef struct
+{
+  gint64  bill_id;
+  char   *number;
+} CreateBillOp;
+
+static void
+create_bill_op_free (CreateBillOp *op)
+{
+  g_free (op->number);
+  g_free (op);
+}
+
+static gboolean
+create_bill_op_run (TbLedger  *ledger,
+                    gpointer   data,
+                    GError   **error)
+{
+  CreateBillOp *op = data;
+
+  return tb_ledger_create_bill (ledger, 0, NULL, &op->bill_id, &op->number, error);
+}
+
+static TbBillFilter
+filter_from_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    if (g_strcmp0 (filters[i].name, name) == 0)
+      return filters[i].filter;
+
+  return TB_BILL_FILTER_OPEN;
+}
+
+static void bill_changed_cb (TbWindow   *self,
+                             gint64      bill_id,
+                             TbBillPage *page);
+
+/* The bill page is the biggest widget tree in the window and is not needed for the first
+ * frame (nothing is selected at start), so it is built when the first bill is opened. */
+static TbBillPage *
+ensure_bill_page (TbWindow *self)
+{
+  if (self->bill_page == NULL)
+    {
+      self->bill_page = TB_BILL_PAGE (tb_bill_page_new ());
+      gtk_widget_set_name (GTK_WIDGET (self->bill_page), "bill-page");
+      tb_bill_page_set_ledger (self->bill_page, self->ledger);
+      g_signal_connect_object (self->bill_page, "bill-changed",
+                               G_CALLBACK (bill_changed_cb), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->bill_page_bin, GTK_WIDGET (self->bill_page));
+    }
+
+  return self->bill_page;
+}
+
+static gint64
+shown_bill_id (TbWindow *self)
+{
+  return self->bill_page != NULL ? tb_bill_page_get_bill_id (self->bill_page) : 0;
+}
+
+static void
+update_content_title (TbWindow *self)
+{
+  const TbBill *bill = self->bill_page != NULL ? tb_bill_page_get_bill (self->bill_page) : NULL;
+
+  if (bill == NULL)
+    {
+      adw_window_title_set_title (self->content_title, "");
+      adw_window_title_set_subtitle (self->content_title, "");
+      gtk_stack_set_visible_child_name (self->content_stack,
+                                        self->ledger != NULL ? "none" : "error");
+      return;
+    }
+
+  {
+    /* TRANSLATORS: the title of the bill page, %s is the bill number */
+    g_autofree char *title = g_strdup_printf (_("Bill #%s"), bill->number);
+
+    adw_window_title_set_title (self->content_title, title);
+    adw_window_title_set_subtitle (self->content_title,
+                                   bill->customer_name != NULL && bill->customer_name[0] != '\0'
+                                     ? bill->customer_name : _("Walk-in customer"));
+  }
+  gtk_stack_set_visible_child_name (self->content_stack, "bill");
+}
+
+static void
+update_list_state (TbWindow *self)
+{
+  guint n = self->model != NULL ? tb_bill_list_model_get_count (self->model) : 0;
+  const char *search = self->model != NULL ? tb_bill_list_model_get_search (self->model) : NULL;
+  const GError *error = self->model != NULL ? tb_bill_list_model_get_error (self->model) : NULL;
+  g_autofree char *count = NULL;
+
+  if (self->model != NULL && !tb_bill_list_model_get_complete (self->model))
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "More than %u bill", "More than %u bills", n), n);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bill", "%u bills", n), n);
+  adw_window_title_set_subtitle (self->sidebar_title, self->model != NULL ? count : "");
+
+  if (n > 0)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      return;
+    }
+
+  if (error != NULL)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "dialog-warning-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Cannot Read the Bills"));
+      adw_status_page_set_description (self->empty_page, error->message);
+    }
+  else if (search != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Nothing matches “%s”. Search by bill number, customer name or whole phone number."),
+                                               search);
+
+      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Matching Bills"));
+      adw_status_page_set_description (self->empty_page, text);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "document-new-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Bills Here"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Press Ctrl+N for a new bill, or choose another filter."));
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+/* The model changed on its own (a search read its next page). Reloads we start ourselves
+ * update the state once they are done, not for each of their emissions. */
+static void
+model_changed_cb (TbWindow *self)
+{
+  if (!self->reselecting)
+    update_list_state (self);
+}
+
+/* Selects @bill_id in the list if it was read already, without reopening it. */
+static void
+reselect (TbWindow *self,
+          gint64    bill_id)
+{
+  guint position = bill_id != 0 ? tb_bill_list_model_find (self->model, bill_id)
+                                : GTK_INVALID_LIST_POSITION;
+
+  self->reselecting = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->reselecting = FALSE;
+}
+
+static void
+apply_query (TbWindow *self)
+{
+  g_autofree char *search = NULL;
+
+  if (self->model == NULL)
+    return;
+
+  search = tb_ui_editable_dup_text (GTK_EDITABLE (self->search_entry));
+  self->reselecting = TRUE;
+  tb_bill_list_model_set_query (self->model, filter_from_name (self->filter), search);
+  self->reselecting = FALSE;
+  reselect (self, shown_bill_id (self));
+  update_list_state (self);
+}
+
+static void
+open_bill (TbWindow *self,
+           gint64    bill_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tb_bill_page_load (ensure_bill_page (self), bill_id, &error))
+    tb_ui_show_error (GTK_WIDGET (self), _("Cannot Show the Bill"), error);
+
+  update_content_title (self);
+}
+
+/* ---- callbacks ---- */
+
+static void
+selected_item_changed_cb (TbWindow           *self,
+                          GParamSpec         *pspec,
+                          GtkSingleSelection *selection)
+{
+  TbBillItem *item;
+
+  if (self->reselecting)
+    return;
+
+  /* Losing the selection (a reload, a search) leaves the open bill on screen. */
+  item = gtk_single_selection_get_selected_item (selection);
+  if (item == NULL || tb_bill_item_get_id (item) == 0)
+    return;
+
+  if (tb_bill_item_get_id (item) != shown_bill_id (self))
+    open_bill (self, tb_bill_item_get_id (item));
+}
+
+static void
+list_activate_cb (TbWindow    *self,
+                  guint        position,
+                  GtkListView *list)
+{
+  g_autoptr(TbBillItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item == NULL || tb_bill_item_get_id (item) == 0)
+    return;
+
+  if (tb_bill_item_get_id (item) != shown_bill_id (self))
+    open_bill (self, tb_bill_item_get_id (item));
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+search_changed_cb (TbWindow       *self,
+                   GtkSearchEntry *entry)
+{
+  apply_query (self);
+}
+
+static void
+search_activate_cb (TbWindow       *self,
+                    GtkSearchEntry *entry)
+{
+  /* Enter in the search opens the first match: "1042 ⏎" is the fastest way to a bill. */
+  apply_query (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      list_activate_cb (self, 0, self->bill_list);
+    }
+}
+
+static void
+stop_search_cb (TbWindow       *self,
+                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  apply_query (self);
+}
+
+static void
+bill_changed_cb (TbWindow   *self,
+                 gint64      bill_id,
+                 TbBillPage *page)
+{
+  tb_window_reload (self);
+  update_content_title (self);
+}
+
+static gboolean
+show_all_bills_cb (gpointer user_data)
+{
+  TbWindow *self = user_data;
+
+  self->show_all_source = 0;
+  self->reselecting = TRUE;
+  tb_bill_list_model_show_all (self->model);
+  self->reselecting = FALSE;
+  update_list_state (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                TbWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+  if (self->model != NULL && self->show_all_source == 0)
+    self->show_all_source = g_idle_add (show_all_bills_cb, self);
+}
+
+static void
+tb_window_realize (GtkWidget *widget)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (tb_window_parent_class)->realize (widget);
+
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (first_frame_cb), self, 0);
+}
+
+/* The popover is built when the menu is first opened, not for the first frame. */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/tb-window-menu.ui");
+  gtk_menu_button_set_menu_model (button,
+                                  G_MENU_MODEL (gtk_builder_get_object (builder, "primary_menu")));
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, tb_bill_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  tb_bill_row_set_item (TB_BILL_ROW (gtk_list_item_get_child (list_item)),
+                        gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  tb_bill_row_set_item (TB_BILL_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+create_bill_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TbWindow *self = TB_WINDOW (object);
+  CreateBillOp *op = tb_ui_task_get_op (result);
+  g_autoptr(GError) error = NULL;
+
+  self->creating_bill = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
+
+  if (!tb_ui_task_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tb_ui_show_error (GTK_WIDGET (self), _("Bill Not Created"), error);
+      return;
+    }
+
+  /* Make sure the new bill is in the list: no search, and a filter that shows open bills. */
+  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
+  if (g_strcmp0 (self->filter, "paid") == 0)
+    tb_window_set_filter (self, "open");
+
+  tb_window_reload (self);
+  tb_window_open_bill (self, op->bill_id);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  tb_bill_page_focus_new_line (ensure_bill_page (self));
+}
+
+/* ---- actions ---- */
+
+static void
+new_bill_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  if (self->ledger == NULL || self->creating_bill)
+    return;
+
+  self->creating_bill = TRUE;
+  gtk_widget_action_set_enabled (widget, "win.new-bill", FALSE);
+  tb_ui_task_run (self->ledger, self, create_bill_op_run, g_new0 (CreateBillOp, 1),
+                  (GDestroyNotify) create_bill_op_free, self->cancellable,
+                  create_bill_cb, NULL);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+static void
+record_payment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  if (self->bill_page != NULL)
+    tb_bill_page_record_payment (self->bill_page);
+}
+
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  /* Built on first use rather than for every window (see tulbur.gresource.xml). */
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = NULL;
+
+      builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/tb-shortcuts-window.ui");
+      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+
+  gtk_window_present (self->shortcuts_window);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TbWindow *self = TB_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* ---- GObject / GtkWidget ---- */
+
+static void
+restore_window_state (TbWindow *self)
+{
+  if (tb_ui_settings_has_key (self->settings, "window-width") &&
+      tb_ui_settings_has_key (self->settings, "window-height"))
+    {
+      int width = g_settings_get_int (self->settings, "window-width");
+      int height = g_settings_get_int (self->settings, "window-height");
+
+      if (width > 0 && height > 0)
+        gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+    }
+
+  if (tb_ui_settings_has_key (self->settings, "window-maximized") &&
+      g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+tb_window_close_request (GtkWindow *window)
+{
+  TbWindow *self = TB_WINDOW (window);
+
+  if (tb_ui_settings_has_key (self->settings, "window-width") &&
+      tb_ui_settings_has_key (self->settings, "window-height"))
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+
+  if (tb_ui_settings_has_key (self->settings, "window-maximized"))
+    g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (tb_window_parent_class)->close_request (window);
+}
+
+static void
+tb_window_constructed (GObject *object)
+{
+  TbWindow *self = (TbWindow *) object;
+
+  G_OBJECT_CLASS (tb_window_parent_class)->constructed (object);
+
+  if (tb_ui_settings_has_key (self->settings, "bill-filter"))
+    g_settings_bind (self->settings, "bill-filter", self, "filter", G_SETTINGS_BIND_DEFAULT);
+
+  restore_window_state (self);
+
+  if (self->ledger != NULL)
+    {
+      /* Query first, then show: the list view never sees the unfiltered count. */
+      self->model = tb_bill_list_model_new (self->ledger);
+      tb_bill_list_model_set_query (self->model, filter_from_name (self->filter), NULL);
+      /* Enough rows for a tall screen; the rest right after the first frame. */
+      tb_bill_list_model_limit_until_shown (self->model, 40);
+      /* A search grows as it is scrolled: keep the count in the header current. */
+      g_signal_connect_object (self->model, "notify::complete",
+                               G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "items-changed",
+                               G_CALLBACK (model_changed_cb), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+      apply_query (self);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record-payment", self->ledger != NULL);
+  update_list_state (self);
+  update_content_title (self);
+}
+
+static void
+tb_window_dispose (GObject *object)
+{
+  TbWindow *self = (TbWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->show_all_source, g_source_remove);
+
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_object (&self->shortcuts_window);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TB_TYPE_WINDOW);
+  self->bill_page = NULL;
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->ledger);
+
+  G_OBJECT_CLASS (tb_window_parent_class)->dispose (object);
+}
+
+static void
+tb_window_finalize (GObject *object)
+{
+  TbWindow *self = (TbWindow *) object;
+
+  g_clear_pointer (&self->filter, g_free);
+
+  G_OBJECT_CLASS (tb_window_parent_class)->finalize (object);
+}
+
+static void
+tb_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TbWindow *self = TB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEDGER:
+      g_value_set_object (value, self->ledger);
+      break;
+
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_FILTER:
+      g_value_set_string (value, self->filter);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tb_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TbWindow *self = TB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEDGER:
+      self->ledger = g_value_dup_object (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_FILTER:
+      tb_window_set_filter (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tb_window_class_init (TbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = tb_window_constructed;
+  object_class->dispose = tb_window_dispose;
+  object_class->finalize = tb_window_finalize;
+  object_class->get_property = tb_window_get_property;
+  object_class->set_property = tb_window_set_property;
+
+  window_class->close_request = tb_window_close_request;
+  widget_class->realize = tb_window_realize;
+
+  /**
+   * TbWindow:ledger:
+   *
+   * The open ledger, or %NULL when it could not be opened.
+   */
+  properties [PROP_LEDGER] =
+    g_param_spec_object ("ledger", NULL, NULL,
+                         TB_TYPE_LEDGER,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TbWindow:settings:
+   *
+   * The app's settings, or %NULL when the schema is not installed.
+   */
+  properties [PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TbWindow:filter:
+   *
+   * Which bills the list shows: "open", "paid", "all" or "today".
+   */
+  properties [PROP_FILTER] =
+    g_param_spec_string ("filter", NULL, NULL,
+                         "open",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, bill_list);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, bill_page_bin);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-bill", NULL, new_bill_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.record-payment", NULL, record_payment_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
+  gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
+
+  /* Window-level bindings, so the shortcuts also work when the window runs under a plain
+   * GtkApplication (the widget tests). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-bill", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.record-payment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.record-payment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
+                                       "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_slash, GDK_CONTROL_MASK,
+                                       "win.show-help-overlay", NULL);
+}
+
+static void
+tb_window_init (TbWindow *self)
+{
+  GtkListItemFactory *factory;
+
+  self->cancellable = g_cancellable_new ();
+  self->filter = g_strdup ("open");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Not in the template: the model needs the ledger, which is a construct property. */
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->bill_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->bill_list, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, NULL, NULL);
+
+  if (g_strcmp0 (PROFILE, "Devel") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+/* ---- public API ---- */
+
+TbWindow *
+tb_window_new (GtkApplication *application,
+               TbLedger       *ledger,
+               GSettings      *settings)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (ledger == NULL || TB_IS_LEDGER (ledger), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (TB_TYPE_WINDOW,
+                       "application", application,
+                       "ledger", ledger,
+                       "settings", settings,
+                       NULL);
+}
+
+TbLedger *
+tb_window_get_ledger (TbWindow *self)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
+  return self->ledger;
+}
+
+void
+tb_window_show_ledger_error (TbWindow     *self,
+                             const GError *error)
+{
+  g_return_if_fail (TB_IS_WINDOW (self));
+
+  /* The icon is set here, not in the template: nobody should pay for loading it at start. */
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
+  adw_status_page_set_description (self->error_page, error != NULL ? error->message : NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "error");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+
+  tb_ui_show_error (GTK_WIDGET (self), _("Cannot Open the Ledger"), error);
+}
+
+gboolean
+tb_window_open_bill (TbWindow *self,
+                     gint64    bill_id)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), FALSE);
+
+  open_bill (self, bill_id);
+  reselect (self, bill_id);
+
+  return shown_bill_id (self) == bill_id;
+}
+
+void
+tb_window_reload (TbWindow *self)
+{
+  g_return_if_fail (TB_IS_WINDOW (self));
+
+  if (self->model == NULL)
+    return;
+
+  self->reselecting = TRUE;
+  tb_bill_list_model_reload (self->model);
+  self->reselecting = FALSE;
+  reselect (self, shown_bill_id (self));
+  update_list_state (self);
+}
+
+void
+tb_window_add_toast (TbWindow   *self,
+                     const char *text)
+{
+  g_return_if_fail (TB_IS_WINDOW (self));
+
+  tb_ui_toast (GTK_WIDGET (self->toast_overlay), text);
+}
+
+const char *
+tb_window_get_filter (TbWindow *self)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
+  return self->filter;
+}
+
+void
+tb_window_set_filter (TbWindow   *self,
+                      const char *filter)
+{
+  gboolean known = FALSE;
+
+  g_return_if_fail (TB_IS_WINDOW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    if (g_strcmp0 (filters[i].name, filter) == 0)
+      known = TRUE;
+
+  /* A hand-edited setting must not break the window. */
+  if (!known)
+    filter = "open";
+
+  if (g_strcmp0 (self->filter, filter) == 0)
+    return;
+
+  g_free (self->filter);
+  self->filter = g_strdup (filter);
+  apply_query (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FILTER]);
+}
+
+GtkSelectionModel *
+tb_window_get_selection (TbWindow *self)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
