@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <sqlite3.h>
 
 #include "tb-test-utils.h"
 
@@ -70,4 +71,40 @@ tb_test_wait_for (const gboolean *flag,
   if (!expired)
     g_source_remove (id);
   return *flag;
+}
+
+gint64
+tb_test_sql_int (const char *db_path,
+                 const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+void
+tb_test_release_and_wait (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (weak != NULL)
+        g_usleep (1000);
+    }
+  g_assert_null (weak);
 }

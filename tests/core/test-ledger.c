@@ -44,24 +44,6 @@ fixture_teardown (Fixture       *f,
   tb_test_tmpdir_free (f->dir);
 }
 
-/* Runs one SQL query on a separate raw connection and returns the first column as int64. */
-static gint64
-raw_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
 static int
 raw_exec (const char *path,
           const char *sql)
@@ -122,8 +104,8 @@ test_open_and_migrate (Fixture       *f,
   TbLedger *again;
 
   g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 3);
-  g_assert_cmpint (raw_int (f->path, "PRAGMA user_version"), ==, 3);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
+  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
 
   /* The database and its key are private to the user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -137,9 +119,9 @@ test_open_and_migrate (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 3);
   g_assert_finalize_object (again);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
 
-  g_assert_cmpint (raw_int (f->path, "PRAGMA journal_mode = WAL"), !=, -1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA journal_mode = WAL"), !=, -1);
 }
 
 static void
@@ -232,10 +214,10 @@ test_customers_sealed (Fixture       *f,
   g_assert_false (tb_ledger_add_customer (f->ledger, "X", NULL, "12345", NULL, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM customers"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM customers"), ==, 2);
 
   /* The audit log never holds personal data. */
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%9911%' OR detail LIKE '%1234567%'"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%9911%' OR detail LIKE '%1234567%'"), ==, 0);
 
   g_assert_true (tb_ledger_update_customer (f->ledger, id2, "Acme", NULL, "12345678901", &error));
   g_assert_no_error (error);
@@ -294,7 +276,7 @@ test_bill_lines_and_totals (Fixture       *f,
   g_assert_false (tb_ledger_add_line (f->ledger, 999, &a, NULL, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM bill_lines"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM bill_lines"), ==, 2);
 
   /* Remove a line: the totals follow. */
   g_assert_true (tb_ledger_remove_line (f->ledger, line_id, &error));
@@ -326,7 +308,7 @@ test_settle_idempotent_and_status (Fixture       *f,
   g_assert_true (r2.already_settled);
   g_assert_cmpint (r2.payment_id, ==, r1.payment_id);
   g_assert_cmpint (r2.paid, ==, 500000);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
 
   /* The same id under another method is another payment. */
   settle_ok (f->ledger, bill_id, TB_METHOD_CASH, 750000, "slip-001", &r3);
@@ -345,17 +327,17 @@ test_settle_idempotent_and_status (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (bill->payments->len, ==, 3);
   g_assert_true (bill->overpaid);
-  g_assert_cmpint (bill->paid, ==, raw_int (f->path, "SELECT SUM(amount) FROM payments"));
+  g_assert_cmpint (bill->paid, ==, tb_test_sql_int (f->path, "SELECT SUM(amount) FROM payments"));
 
   /* A QPay payment queues its receipt in the same transaction. */
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM receipts WHERE state = 'PENDING'"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM receipts WHERE state = 'PENDING'"), ==, 1);
 
   /* Payments and the audit log are append-only. */
   g_assert_cmpint (raw_exec (f->path, "UPDATE payments SET amount = 1"), !=, SQLITE_OK);
   g_assert_cmpint (raw_exec (f->path, "DELETE FROM payments"), !=, SQLITE_OK);
   g_assert_cmpint (raw_exec (f->path, "DELETE FROM audit_log"), !=, SQLITE_OK);
   g_assert_cmpint (raw_exec (f->path, "DELETE FROM bills"), !=, SQLITE_OK);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.settle'"), ==, 3);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.settle'"), ==, 3);
 
   /* Without an idempotency key every call is a new payment. */
   settle_ok (f->ledger, bill_id, TB_METHOD_CASH, 100, NULL, &r1);
@@ -386,8 +368,8 @@ test_settle_bad_input (Fixture       *f,
       g_assert_false (tb_ledger_settle (f->ledger, &cases[i].req, &result, &error));
       g_assert_error (error, TB_LEDGER_ERROR, cases[i].code);
     }
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 0);
-  g_assert_cmpint (raw_int (f->path, "SELECT paid FROM bills"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 0);
 }
 
 static void
@@ -550,7 +532,7 @@ test_intents (Fixture       *f,
   g_assert_null (tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 0, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
 
   intent = tb_ledger_create_intent (f->ledger, bill_id, "QPAY", "sim", 1250000, &error);
   g_assert_no_error (error);
@@ -639,18 +621,18 @@ test_settle_many_is_atomic (Fixture       *f,
   g_assert_false (tb_ledger_settle_many (f->ledger, batch, 3, results, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 0);
 
   g_assert_true (tb_ledger_settle_many (f->ledger, batch, 2, results, &error));
   g_assert_no_error (error);
   g_assert_false (results[0].already_settled);
   g_assert_cmpint (results[1].status, ==, TB_BILL_PAID);
-  g_assert_cmpint (raw_int (f->path, "SELECT paid FROM bills"), ==, 1000000);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 1000000);
 
   /* The same answer again changes nothing. */
   g_assert_true (tb_ledger_settle_many (f->ledger, batch, 2, results, &error));
   g_assert_true (results[0].already_settled && results[1].already_settled);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 2);
 }
 
 static void
@@ -674,7 +656,7 @@ test_receipts (Fixture       *f,
   g_assert_true (tb_ledger_settle (f->ledger, &qpay, &res, &error));
   g_assert_true (tb_ledger_settle (f->ledger, &off, &res, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM receipts WHERE state = 'SKIPPED'"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM receipts WHERE state = 'SKIPPED'"), ==, 1);
 
   due = tb_ledger_due_receipts (f->ledger, g_get_real_time (), 10, &error);
   g_assert_no_error (error);
@@ -721,9 +703,9 @@ test_receipts (Fixture       *f,
 
   g_assert_cmpint (tb_ledger_receipt_note_copy (f->ledger, receipt_id, &error), ==, 1);
   g_assert_cmpint (tb_ledger_receipt_note_copy (f->ledger, receipt_id, &error), ==, 2);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'receipt.reprint'"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'receipt.reprint'"), ==, 2);
   g_assert_true (tb_ledger_receipt_cancelled (f->ledger, receipt_id, "bill voided", &error));
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%88614450%'"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%88614450%'"), ==, 0);
 
   /* Bill choices: validated, phone sealed. */
   g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "COMPANY", NULL, "350", NULL, &error));
@@ -799,8 +781,8 @@ test_concurrent_settle (Fixture       *f,
   /* Four connections each reported the same 20 provider payments: 20 recorded, 60 duplicates. */
   g_assert_cmpint (race.succeeded, ==, 20);
   g_assert_cmpint (race.duplicates, ==, 60);
-  g_assert_cmpint (raw_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 20);
-  g_assert_cmpint (raw_int (f->path, "SELECT paid FROM bills"), ==, 2000);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 20);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 2000);
 }
 
 static void

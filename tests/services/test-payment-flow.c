@@ -52,31 +52,11 @@ make_service (Fixture *f)
   g_signal_connect (f->service, "payment-settled", G_CALLBACK (payment_settled_cb), f);
 }
 
-/* Worker threads drop their last reference on a GTask (and so on its source object) just after
- * its callback ran: wait for that instead of racing it. */
-static void
-release_and_wait (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      if (weak != NULL)
-        g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
 static void
 drop_service (Fixture *f)
 {
   if (f->service != NULL)
-    release_and_wait (g_steal_pointer (&f->service));
+    tb_test_release_and_wait (g_steal_pointer (&f->service));
   g_clear_object (&f->provider);
   g_clear_object (&f->client);
 }
@@ -108,7 +88,7 @@ fixture_teardown (Fixture       *f,
   /* Let the last callbacks of the sockets run before the objects go. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  release_and_wait (g_steal_pointer (&f->ledger));
+  tb_test_release_and_wait (g_steal_pointer (&f->ledger));
   g_free (f->path);
   tb_test_tmpdir_free (f->dir);
 }
@@ -125,23 +105,6 @@ new_bill (Fixture *f,
   g_assert_true (tb_ledger_add_line (f->ledger, bill_id, &line, NULL, &error));
   g_assert_no_error (error);
   return bill_id;
-}
-
-static gint64
-raw_int (Fixture    *f,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
 }
 
 /* ---- synchronous wrappers (the main loop runs while we wait) ---- */
@@ -276,9 +239,9 @@ test_open_reuse_and_pay (Fixture       *f,
   /* The same PAID answer again settles nothing more. */
   outcome = check_ok (f, intent->id);
   g_assert_cmpuint (outcome.newly_settled, ==, 0);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM receipts"), ==, 1);
-  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1250000);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM receipts"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 1250000);
 }
 
 static void
@@ -298,7 +261,7 @@ test_bad_amounts (Fixture       *f,
     }
   /* Nothing reached the provider or the ledger. */
   g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 0);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payment_intents"), ==, 0);
 }
 
 static void
@@ -353,7 +316,7 @@ test_partial_then_rest (Fixture       *f,
   g_assert_cmpuint (outcome.newly_settled, ==, 1);
   g_assert_cmpint (outcome.state, ==, TB_INTENT_PAID);
   g_assert_cmpint (outcome.bill_status, ==, TB_BILL_PAID);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 2);
 }
 
 static void
@@ -376,8 +339,8 @@ test_paid_twice_is_flagged (Fixture       *f,
   outcome = check_ok (f, intent->id);
   g_assert_cmpuint (outcome.newly_settled, ==, 2);
   g_assert_true (outcome.overpaid);
-  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1000000);
-  g_assert_cmpint (raw_int (f, "SELECT overpaid FROM bills"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 1000000);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT overpaid FROM bills"), ==, 1);
 }
 
 static void
@@ -409,8 +372,8 @@ test_paid_after_cancel (Fixture       *f,
   outcome = check_ok (f, intent->id);
   g_assert_cmpuint (outcome.newly_settled, ==, 1);
   g_assert_true (outcome.overpaid);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments WHERE method = 'QPAY'"), ==, 1);
-  g_assert_cmpint (raw_int (f, "SELECT paid FROM bills"), ==, 1600000);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments WHERE method = 'QPAY'"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 1600000);
 }
 
 static void
@@ -433,7 +396,7 @@ test_cancel_paid_invoice_settles (Fixture       *f,
   g_assert_no_error (w.error);
   g_assert_cmpint (w.outcome.state, ==, TB_INTENT_PAID);
   g_assert_cmpuint (w.outcome.newly_settled, ==, 1);
-  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills"), ==, 1);
 }
 
 static void
@@ -477,7 +440,7 @@ test_concurrent_checks_join (Fixture       *f,
    * the reconciler's queued behind it), and exactly one payment. */
   g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before, <=, 2);
   g_assert_cmpuint (settled, ==, G_N_ELEMENTS (w)); /* every joined caller saw the one settlement */
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
   g_assert_cmpuint (f->settled_signals, ==, 1);
 }
 
@@ -583,7 +546,7 @@ test_watcher_backoff_and_recovery (Fixture       *f,
     g_assert_cmpuint (g_array_index (log.delays, guint, i), <=, 400);
 
   g_assert_false (tb_payment_watcher_get_connection_problem (watcher));
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
   g_array_unref (log.delays);
 }
 
@@ -669,7 +632,7 @@ test_reconciler_settles_and_expires (Fixture       *f,
   g_assert_cmpint (reread->state, ==, TB_INTENT_EXPIRED);
   info = tb_sim_server_get_invoice (f->sim, abandoned->provider_invoice_id);
   g_assert_cmpstr (info->status, ==, "CANCELLED");
-  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills WHERE id = 1"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills WHERE id = 1"), ==, 1);
 }
 
 static void
@@ -710,7 +673,7 @@ test_reconciler_idle_and_restart (Fixture       *f,
   /* "Restart the app": new service objects over the same ledger file; paid meanwhile. */
   pay = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
   drop_service (f);
-  release_and_wait (g_steal_pointer (&f->ledger));
+  tb_test_release_and_wait (g_steal_pointer (&f->ledger));
   f->ledger = tb_ledger_open (f->path, &error);
   g_assert_no_error (error);
   make_service (f);
@@ -722,8 +685,8 @@ test_reconciler_idle_and_restart (Fixture       *f,
   tb_reconciler_start (after_restart);
   g_assert_true (tb_test_wait_for (&pass_done, 5000));
 
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM payments"), ==, 1);
-  g_assert_cmpint (raw_int (f, "SELECT status = 'PAID' FROM bills"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills"), ==, 1);
   /* Nothing open any more: the timer is gone. */
   g_assert_false (tb_reconciler_is_armed (after_restart));
 }

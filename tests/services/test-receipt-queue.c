@@ -74,51 +74,16 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-release_and_wait (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      if (weak != NULL)
-        g_usleep (1000);
-    }
-  g_assert_null (weak);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  release_and_wait (g_steal_pointer (&f->queue));
+  tb_test_release_and_wait (g_steal_pointer (&f->queue));
   g_clear_object (&f->client);
   tb_sim_server_stop (f->sim);
   g_clear_object (&f->sim);
-  release_and_wait (g_steal_pointer (&f->ledger));
+  tb_test_release_and_wait (g_steal_pointer (&f->ledger));
   g_free (f->path);
   tb_test_tmpdir_free (f->dir);
-}
-
-static gint64
-raw_int (Fixture    *f,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
 }
 
 typedef struct
@@ -409,8 +374,8 @@ test_company_and_validation (Fixture       *f,
   g_assert_nonnull (strstr (captured_log->str, "/v2/ebarimt_v3/create"));
   g_assert_null (strstr (captured_log->str, TIN));
   g_assert_null (strstr (captured_log->str, PHONE));
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM receipts WHERE last_error LIKE '%" TIN "%'"), ==, 0);
-  g_assert_cmpint (raw_int (f, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" TIN "%'"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM receipts WHERE last_error LIKE '%" TIN "%'"), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" TIN "%'"), ==, 0);
 }
 
 static void
