@@ -1,4 +1,4 @@
-/* tb-application-actions.c: app.quit, app.about, app.preferences
+/* tb-application-actions.c: app.quit, app.about, app.preferences, app.setup-qpay
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -54,8 +54,25 @@ preferences_cb (GSimpleAction *action,
   TbApplication *self = TB_APPLICATION (user_data);
   GtkWidget *window;
 
-  window = tb_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                      tb_application_get_settings (self));
+  window = tb_preferences_window_new_full (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           tb_application_get_settings (self),
+                                           tb_application_get_qpay_setup (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* The demo strip's button: Preferences, opened on the QPay page. */
+static void
+setup_qpay_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TbApplication *self = TB_APPLICATION (user_data);
+  GtkWidget *window;
+
+  window = tb_preferences_window_new_full (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           tb_application_get_settings (self),
+                                           tb_application_get_qpay_setup (self));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "qpay");
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -66,6 +83,7 @@ _tb_application_add_actions (TbApplication *self)
     { .name = "quit", .activate = quit_cb },
     { .name = "about", .activate = about_cb },
     { .name = "preferences", .activate = preferences_cb },
+    { .name = "setup-qpay", .activate = setup_qpay_cb },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);

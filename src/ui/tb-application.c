@@ -19,6 +19,8 @@ struct _TbApplication
   TbLedger       *ledger;
   GError         *ledger_error;
   GSettings      *settings;
+  TbQpaySetup    *qpay;
+  TbSimServer    *test_sim;
 };
 
 G_DEFINE_FINAL_TYPE (TbApplication, tb_application, ADW_TYPE_APPLICATION)
@@ -88,6 +90,13 @@ tb_application_startup (GApplication *application)
 
   open_settings (self);
   open_ledger (self);
+
+  /* Before the first window: the window reads QPay's state when it is built. The keyring
+   * lookup and the simulator's start do not block (the lookup is asynchronous). */
+  self->qpay = tb_qpay_setup_new (self->ledger, self->settings);
+  if (self->test_sim != NULL)
+    tb_qpay_setup_use_sim (self->qpay, self->test_sim);
+  tb_qpay_setup_start (self->qpay);
 }
 
 static void
@@ -118,6 +127,11 @@ tb_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (tb_application_parent_class)->shutdown (application);
 
+  /* Stops the timers and the simulator; a pending QR stays PENDING in the ledger and is
+   * checked again at the next start. */
+  if (self->qpay != NULL)
+    tb_qpay_setup_stop (self->qpay);
+  g_clear_object (&self->qpay);
   g_clear_object (&self->ledger);
   g_clear_object (&self->settings);
 }
@@ -127,6 +141,8 @@ tb_application_finalize (GObject *object)
 {
   TbApplication *self = (TbApplication *) object;
 
+  g_clear_object (&self->qpay);
+  g_clear_object (&self->test_sim);
   g_clear_object (&self->ledger);
   g_clear_object (&self->settings);
   g_clear_error (&self->ledger_error);
@@ -183,4 +199,51 @@ tb_application_get_settings (TbApplication *self)
 {
   g_return_val_if_fail (TB_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+TbQpaySetup *
+tb_application_get_qpay_setup (TbApplication *self)
+{
+  g_return_val_if_fail (TB_IS_APPLICATION (self), NULL);
+  return self->qpay;
+}
+
+TbPaymentService *
+tb_application_get_payment_service (TbApplication *self)
+{
+  g_return_val_if_fail (TB_IS_APPLICATION (self), NULL);
+  return self->qpay != NULL ? tb_qpay_setup_get_payment_service (self->qpay) : NULL;
+}
+
+TbReceiptQueue *
+tb_application_get_receipt_queue (TbApplication *self)
+{
+  g_return_val_if_fail (TB_IS_APPLICATION (self), NULL);
+  return self->qpay != NULL ? tb_qpay_setup_get_receipt_queue (self->qpay) : NULL;
+}
+
+gboolean
+tb_application_is_demo (TbApplication *self)
+{
+  g_return_val_if_fail (TB_IS_APPLICATION (self), FALSE);
+  return self->qpay != NULL && tb_qpay_setup_is_demo (self->qpay);
+}
+
+TbSimServer *
+tb_application_get_sim (TbApplication *self)
+{
+  g_return_val_if_fail (TB_IS_APPLICATION (self), NULL);
+  return self->qpay != NULL ? tb_qpay_setup_get_sim (self->qpay) : NULL;
+}
+
+void
+tb_application_use_sim (TbApplication *self,
+                        TbSimServer   *sim)
+{
+  g_return_if_fail (TB_IS_APPLICATION (self));
+  g_return_if_fail (sim == NULL || TB_IS_SIM_SERVER (sim));
+
+  g_set_object (&self->test_sim, sim);
+  if (self->qpay != NULL)
+    tb_qpay_setup_use_sim (self->qpay, sim);
 }

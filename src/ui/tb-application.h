@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "core/tb-ledger.h"
+#include "tb-qpay-setup.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,17 @@ TbLedger      *tb_application_get_ledger         (TbApplication *self);
 const GError  *tb_application_get_ledger_error   (TbApplication *self);
 /* NULL when the settings schema is not installed. */
 GSettings     *tb_application_get_settings       (TbApplication *self);
+/* QPay (tb-qpay-setup.h): built at startup, rebuilt when its settings change. NULL before
+ * startup. The getters below ask it for the current objects (NULL while none). */
+TbQpaySetup      *tb_application_get_qpay_setup      (TbApplication *self);
+TbPaymentService *tb_application_get_payment_service (TbApplication *self);
+TbReceiptQueue   *tb_application_get_receipt_queue   (TbApplication *self);
+gboolean          tb_application_is_demo             (TbApplication *self);
+/* The in-process QPay simulator in demo mode, else NULL. */
+TbSimServer      *tb_application_get_sim             (TbApplication *self);
+/* Tests: demo mode uses @sim (already started) instead of its own, so that a simulator
+ * outlives an app restart. Call before g_application_run(). */
+void              tb_application_use_sim             (TbApplication *self,
+                                                      TbSimServer   *sim);
 
 G_END_DECLS

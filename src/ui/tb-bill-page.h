@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "core/tb-ledger.h"
+#include "tb-qpay-setup.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,11 @@ const TbBill *tb_bill_page_get_bill          (TbBillPage *self);
 gboolean      tb_bill_page_record_payment    (TbBillPage *self);
 /* Moves the keyboard focus to the new line's description. */
 void          tb_bill_page_focus_new_line    (TbBillPage *self);
+/* QPay: Generate QR in the payment panel, the bill's pending QRs ("QPay invoice pending" with
+ * Show QR and Cancel). NULL: QPay shows as not configured. */
+void          tb_bill_page_set_qpay_setup    (TbBillPage  *self,
+                                              TbQpaySetup *setup);
+/* Reads the bill's open QRs again (after an intent changed elsewhere). */
+void          tb_bill_page_refresh_qpay      (TbBillPage *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "core/tb-money.h"
 
 #include "tb-payment-panel.h"
+#include "tb-qpay-setup.h"
 #include "tb-ui-task.h"
 #include "tb-ui-util.h"
 
@@ -25,12 +26,14 @@ typedef struct
   const char      *label;          /* with mnemonic */
   const char      *amount_label;   /* accessible name of the amount entry */
   gboolean         gives_change;   /* more than due may be handed over; change is given back */
+  gboolean         settles_itself; /* a QR: never recorded by Record; the provider's answer
+                                    * settles it (Generate QR, tb-payment-service.h) */
 } MethodInfo;
 
 static const MethodInfo method_infos[] = {
-  { TB_METHOD_CASH, "cash", N_("Ca_sh"), N_("Cash amount"), TRUE },
-  { TB_METHOD_CARD, "card", N_("_Card"), N_("Card amount"), FALSE },
-  { TB_METHOD_QPAY, "qpay", N_("_QPay"), N_("QPay amount"), FALSE },
+  { TB_METHOD_CASH, "cash", N_("Ca_sh"), N_("Cash amount"), TRUE, FALSE },
+  { TB_METHOD_CARD, "card", N_("_Card"), N_("Card amount"), FALSE, FALSE },
+  { TB_METHOD_QPAY, "qpay", N_("_QPay"), N_("QPay amount"), FALSE, TRUE },
 };
 
 #define N_METHODS G_N_ELEMENTS (method_infos)
@@ -44,6 +47,7 @@ typedef struct
   GtkRevealer      *revealer;
   GtkEntry         *entry;
   GtkLabel         *message;
+  GtkButton        *generate;      /* settles_itself methods only */
 
   /* Results of the last validation */
   gboolean          valid;
@@ -77,6 +81,11 @@ struct _TbPaymentPanel
   gboolean      updating;
   gboolean      can_record;
 
+  /* QR methods: the service that makes the QR, and whether one is being made. */
+  TbPaymentService *service;
+  gboolean      generating;
+  guint         clear_qr_source;
+
   GCancellable *cancellable;
 };
 
@@ -86,11 +95,14 @@ enum {
   PROP_0,
   PROP_CAN_RECORD,
   PROP_BUSY,
+  PROP_GENERATING,
   N_PROPS
 };
 
 enum {
   SETTLED,
+  QR_REQUESTED,
+  QR_READY,
   N_SIGNALS
 };
 
@@ -172,12 +184,33 @@ row_is_checked (const MethodRow *row)
  * and the Record button. Non-change methods (card, QPay) are taken first; what is left is
  * what a change-giving method (cash) records. */
 static void
+update_generate (TbPaymentPanel *self)
+{
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      MethodRow *row = &self->rows[i];
+
+      if (row->generate == NULL)
+        continue;
+
+      gtk_widget_set_visible (GTK_WIDGET (row->generate), row->unavailable == NULL);
+      gtk_widget_set_sensitive (GTK_WIDGET (row->generate),
+                                self->payable && row->valid && self->service != NULL &&
+                                !self->generating && !self->in_flight);
+      gtk_button_set_label (row->generate,
+                            self->generating ? _("Creating the QR…") : _("_Generate QR"));
+    }
+}
+
+static void
 validate (TbPaymentPanel *self)
 {
   g_autofree char *due_text = NULL;
   gint64 fixed_sum = 0;
+  gint64 qr_sum = 0;
   gint64 total = 0;
   guint n_checked = 0;
+  guint n_recordable = 0;
   gboolean all_valid = TRUE;
   gboolean over = FALSE;
 
@@ -202,6 +235,8 @@ validate (TbPaymentPanel *self)
         }
 
       n_checked++;
+      if (!row->info->settles_itself)
+        n_recordable++;
 
       if (row->unavailable != NULL)
         {
@@ -233,29 +268,49 @@ validate (TbPaymentPanel *self)
           continue;
         }
 
+      /* A QR also has the provider's rules (minimum, whole tögrög). */
+      if (row->info->settles_itself && self->service != NULL &&
+          !tb_payment_service_validate_amount (self->service, value, self->due, &error))
+        {
+          set_message (row, error->message, TRUE);
+          all_valid = FALSE;
+          continue;
+        }
+
       row->typed = value;
       row->valid = TRUE;
-      set_message (row, NULL, FALSE);
 
-      if (!row->info->gives_change)
+      if (row->info->settles_itself)
         {
+          /* Nothing is written now: the customer pays the QR, the provider says so. */
+          set_message (row, _("Press Generate QR and show it to the customer. The bill is paid when their bank confirms."),
+                       FALSE);
+          qr_sum += value;
+        }
+      else if (!row->info->gives_change)
+        {
+          set_message (row, NULL, FALSE);
           row->record = value;
           fixed_sum += value;
         }
+      else
+        {
+          set_message (row, NULL, FALSE);
+        }
     }
 
-  if (fixed_sum > self->due)
+  if (fixed_sum + qr_sum > self->due)
     {
       over = TRUE;
       all_valid = FALSE;
     }
 
-  /* Change-giving methods take what the others leave. */
+  /* Change-giving methods take what the others (and the QR) leave. */
   total = MIN (fixed_sum, self->due);
   for (guint i = 0; i < N_METHODS && !over; i++)
     {
       MethodRow *row = &self->rows[i];
-      gint64 left = self->due - total;
+      gint64 left = self->due - total - qr_sum;
 
       if (!row->valid || !row->info->gives_change)
         continue;
@@ -295,6 +350,10 @@ validate (TbPaymentPanel *self)
     {
       gtk_label_set_label (self->summary_label, _("Tick how the customer pays."));
     }
+  else if (n_recordable == 0 && all_valid)
+    {
+      gtk_label_set_label (self->summary_label, _("Nothing to record here: the QR payment records itself."));
+    }
   else if (!all_valid)
     {
       gtk_label_set_label (self->summary_label, _("Correct the amounts to record the payment."));
@@ -321,9 +380,10 @@ validate (TbPaymentPanel *self)
                   self->payable &&
                   !self->in_flight &&
                   self->ledger != NULL &&
-                  n_checked > 0 &&
+                  n_recordable > 0 &&
                   all_valid &&
                   total > 0);
+  update_generate (self);
 }
 
 static void
@@ -336,6 +396,7 @@ update_sensitivity (TbPaymentPanel *self)
       gtk_widget_set_sensitive (GTK_WIDGET (self->rows[i].check), editable);
       gtk_editable_set_editable (GTK_EDITABLE (self->rows[i].entry), editable);
     }
+  update_generate (self);
 }
 
 static void
@@ -484,6 +545,76 @@ record_clicked_cb (TbPaymentPanel *self,
 }
 
 static void
+generate_clicked_cb (TbPaymentPanel *self)
+{
+  tb_payment_panel_generate_qr (self);
+}
+
+static void
+set_generating (TbPaymentPanel *self,
+                gboolean        generating)
+{
+  if (self->generating == generating)
+    return;
+
+  self->generating = generating;
+  update_generate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_GENERATING]);
+}
+
+static gboolean
+clear_qr_rows_cb (gpointer user_data)
+{
+  TbPaymentPanel *self = user_data;
+
+  self->clear_qr_source = 0;
+  set_generating (self, FALSE);
+  for (guint i = 0; i < N_METHODS; i++)
+    if (self->rows[i].info->settles_itself)
+      {
+        self->updating = TRUE;
+        gtk_check_button_set_active (self->rows[i].check, FALSE);
+        gtk_revealer_set_reveal_child (self->rows[i].revealer, FALSE);
+        gtk_editable_set_text (GTK_EDITABLE (self->rows[i].entry), "");
+        self->updating = FALSE;
+      }
+  validate (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+qr_opened_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TbPaymentPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+
+  intent = tb_payment_service_open_finish (TB_PAYMENT_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (intent == NULL)
+    {
+      set_generating (self, FALSE);
+      g_signal_emit (self, signals [QR_READY], 0, NULL);
+      /* The intent (and its number) is kept: pressing Generate again reuses it. */
+      tb_qpay_show_error (GTK_WIDGET (self), _("QR Not Created"), error);
+      return;
+    }
+
+  g_signal_emit (self, signals [QR_READY], 0, intent);
+
+  /* The QR now lives in the ledger and on the bill page ("QPay invoice pending"): the form
+   * is done with it. Cleared once the QR window has drawn the QR, not in the same frame. */
+  if (self->clear_qr_source == 0)
+    self->clear_qr_source = g_idle_add_full (G_PRIORITY_LOW, clear_qr_rows_cb, self, NULL);
+}
+
+static void
 build_rows (TbPaymentPanel *self)
 {
   for (guint i = 0; i < N_METHODS; i++)
@@ -521,7 +652,30 @@ build_rows (TbPaymentPanel *self)
                                       -1);
       g_signal_connect_object (row->entry, "changed", G_CALLBACK (entry_changed_cb), self,
                                G_CONNECT_SWAPPED);
-      gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->entry));
+
+      if (row->info->settles_itself)
+        {
+          g_autofree char *generate_name = g_strdup_printf ("generate-%s", method_infos[i].id);
+          GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+          row->generate = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Generate QR")));
+          gtk_widget_set_name (GTK_WIDGET (row->generate), generate_name);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (row->generate),
+                                       _("Make the QR for this amount (Enter in the amount)"));
+          gtk_widget_add_css_class (GTK_WIDGET (row->generate), "suggested-action");
+          g_signal_connect_object (row->generate, "clicked", G_CALLBACK (generate_clicked_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (row->entry, "activate", G_CALLBACK (generate_clicked_cb), self,
+                                   G_CONNECT_SWAPPED);
+          gtk_widget_set_hexpand (GTK_WIDGET (row->entry), TRUE);
+          gtk_box_append (GTK_BOX (line), GTK_WIDGET (row->entry));
+          gtk_box_append (GTK_BOX (line), GTK_WIDGET (row->generate));
+          gtk_box_append (GTK_BOX (inner), line);
+        }
+      else
+        {
+          gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->entry));
+        }
 
       row->message = GTK_LABEL (gtk_label_new (NULL));
       gtk_widget_set_name (GTK_WIDGET (row->message), message_name);
@@ -547,7 +701,9 @@ tb_payment_panel_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->clear_qr_source, g_source_remove);
   g_clear_object (&self->ledger);
+  g_clear_object (&self->service);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TB_TYPE_PAYMENT_PANEL);
 
@@ -585,6 +741,10 @@ tb_payment_panel_get_property (GObject    *object,
       g_value_set_boolean (value, self->in_flight);
       break;
 
+    case PROP_GENERATING:
+      g_value_set_boolean (value, self->generating);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -618,7 +778,46 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TbPaymentPanel:generating:
+   *
+   * Whether a QR is being made (Generate QR was pressed and the provider has not answered).
+   */
+  properties [PROP_GENERATING] =
+    g_param_spec_boolean ("generating", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TbPaymentPanel::qr-requested:
+   * @amount: the amount asked for, minor units
+   *
+   * Generate QR was pressed and the request is on its way: a good moment to open the QR
+   * window in its "Creating the QR…" state.
+   */
+  signals [QR_REQUESTED] =
+    g_signal_new ("qr-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * TbPaymentPanel::qr-ready:
+   * @intent: (type gpointer) (nullable): the PENDING #TbIntent with its QR, owned by the
+   *   panel and valid during the emission only; %NULL when the QR could not be made (the
+   *   panel then shows why)
+   *
+   * The answer to Generate QR: show the QR (a new one, or the bill's open one for the same
+   * amount).
+   */
+  signals [QR_READY] =
+    g_signal_new ("qr-ready",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   /**
    * TbPaymentPanel::settled:
@@ -760,7 +959,7 @@ tb_payment_panel_record (TbPaymentPanel *self)
       const MethodRow *row = &self->rows[i];
       TbSettleRequest *request;
 
-      if (!row_is_checked (row) || !row->valid || row->record <= 0)
+      if (!row_is_checked (row) || !row->valid || row->record <= 0 || row->info->settles_itself)
         continue;
 
       request = &op->requests[op->n_requests];
@@ -798,4 +997,54 @@ tb_payment_panel_get_busy (TbPaymentPanel *self)
 {
   g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
   return self->in_flight;
+}
+
+void
+tb_payment_panel_set_payment_service (TbPaymentPanel   *self,
+                                      TbPaymentService *service)
+{
+  g_return_if_fail (TB_IS_PAYMENT_PANEL (self));
+  g_return_if_fail (service == NULL || TB_IS_PAYMENT_SERVICE (service));
+
+  if (g_set_object (&self->service, service))
+    validate (self);
+}
+
+gboolean
+tb_payment_panel_generate_qr (TbPaymentPanel *self)
+{
+  MethodRow *row = NULL;
+
+  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
+
+  for (guint i = 0; i < N_METHODS; i++)
+    if (self->rows[i].info->settles_itself)
+      row = &self->rows[i];
+  g_assert (row != NULL);
+
+  /* The double-press guard: one QR request at a time (and the service reuses the bill's
+   * open QR for the same amount anyway). */
+  if (self->generating || self->in_flight)
+    return FALSE;
+
+  validate (self);
+  if (!self->payable || self->service == NULL || !row_is_checked (row) || !row->valid)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return FALSE;
+    }
+
+  set_generating (self, TRUE);
+  tb_payment_service_open_async (self->service, self->bill_id, row->typed, self->cancellable,
+                                 qr_opened_cb, g_object_ref (self));
+  g_signal_emit (self, signals [QR_REQUESTED], 0, row->typed);
+
+  return TRUE;
+}
+
+gboolean
+tb_payment_panel_get_generating (TbPaymentPanel *self)
+{
+  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
+  return self->generating;
 }

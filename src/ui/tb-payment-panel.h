@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "core/tb-ledger.h"
+#include "services/tb-payment-service.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,14 @@ void       tb_payment_panel_set_method_available (TbPaymentPanel  *self,
 gboolean   tb_payment_panel_record               (TbPaymentPanel *self);
 gboolean   tb_payment_panel_get_can_record       (TbPaymentPanel *self);
 gboolean   tb_payment_panel_get_busy             (TbPaymentPanel *self);
+/* QR methods (QPay): the service that validates their amount (> 0, ≤ due, the provider's
+ * minimum, whole tögrög) and makes the QR. NULL: Generate QR stays off. Set the reason with
+ * tb_payment_panel_set_method_available() too. QR amounts are never recorded by Record. */
+void       tb_payment_panel_set_payment_service  (TbPaymentPanel   *self,
+                                                  TbPaymentService *service);
+/* Generate QR: opens the bill's intent for the typed QPay amount (reusing an open one of the
+ * same amount) and emits ::qr-ready. Returns TRUE when a request started. */
+gboolean   tb_payment_panel_generate_qr          (TbPaymentPanel *self);
+gboolean   tb_payment_panel_get_generating       (TbPaymentPanel *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "tb-customer-dialog.h"
 #include "tb-preferences-window.h"
+#include "tb-receipt-view.h"
 #include "tb-ui-util.h"
 
 struct _TbPreferencesWindow
@@ -33,7 +34,7 @@ G_DEFINE_FINAL_TYPE (TbPreferencesWindow, tb_preferences_window, ADW_TYPE_PREFER
 
 /* Pages added by later features, in order after "General". */
 static const TbPreferencesPageBuilder page_builders[] = {
-  NULL,
+  tb_receipt_preferences_page_new,   /* E-receipts (tb-receipt-view.c) */
 };
 
 /* Currencies tb_money_format() knows; the row offers those the schema allows. */
@@ -143,7 +144,8 @@ bind_text (TbPreferencesWindow *self,
 }
 
 static void
-load_settings (TbPreferencesWindow *self)
+load_settings (TbPreferencesWindow *self,
+               TbQpaySetup         *qpay)
 {
   bind_text (self, "business-name", self->name_row);
   bind_text (self, "business-address", self->address_row);
@@ -181,6 +183,9 @@ load_settings (TbPreferencesWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->currency_row, "notify::selected",
                            G_CALLBACK (currency_selected_cb), self, G_CONNECT_SWAPPED);
+
+  if (qpay != NULL)
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), tb_qpay_preferences_page_new (qpay));
 
   for (guint i = 0; i < G_N_ELEMENTS (page_builders); i++)
     if (page_builders[i] != NULL)
@@ -232,16 +237,25 @@ GtkWidget *
 tb_preferences_window_new (GtkWindow *parent,
                            GSettings *settings)
 {
+  return tb_preferences_window_new_full (parent, settings, NULL);
+}
+
+GtkWidget *
+tb_preferences_window_new_full (GtkWindow   *parent,
+                                GSettings   *settings,
+                                TbQpaySetup *qpay)
+{
   TbPreferencesWindow *self;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (qpay == NULL || TB_IS_QPAY_SETUP (qpay), NULL);
 
   self = g_object_new (TB_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
                        NULL);
   g_set_object (&self->settings, settings);
-  load_settings (self);
+  load_settings (self, qpay);
 
   return GTK_WIDGET (self);
 }

@@ -8,10 +8,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/tb-money.h"
+
+#include "tb-application.h"
 #include "tb-bill-item.h"
 #include "tb-bill-list-model.h"
 #include "tb-bill-page.h"
 #include "tb-bill-row.h"
+#include "tb-qr-window.h"
 #include "tb-ui-task.h"
 #include "tb-ui-util.h"
 #include "tb-window.h"
@@ -35,12 +39,15 @@ struct _TbWindow
   AdwBin               *bill_page_bin;
   TbBillPage           *bill_page;     /* made on first use, see ensure_bill_page() */
   AdwStatusPage        *error_page;
+  GtkRevealer          *demo_revealer;
+  GtkLabel             *demo_label;
 
   TbLedger             *ledger;
   GSettings            *settings;
   TbBillListModel      *model;
   GtkSingleSelection   *selection;
   GCancellable         *cancellable;
+  TbQpaySetup          *qpay;
 
   char                 *filter;
   guint                 show_all_source;
@@ -117,6 +124,7 @@ ensure_bill_page (TbWindow *self)
       self->bill_page = TB_BILL_PAGE (tb_bill_page_new ());
       gtk_widget_set_name (GTK_WIDGET (self->bill_page), "bill-page");
       tb_bill_page_set_ledger (self->bill_page, self->ledger);
+      tb_bill_page_set_qpay_setup (self->bill_page, self->qpay);
       g_signal_connect_object (self->bill_page, "bill-changed",
                                G_CALLBACK (bill_changed_cb), self, G_CONNECT_SWAPPED);
       adw_bin_set_child (self->bill_page_bin, GTK_WIDGET (self->bill_page));
@@ -503,6 +511,71 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* ---- QPay ---- */
+
+static void
+update_demo_strip (TbWindow *self)
+{
+  const char *banner = self->qpay != NULL ? tb_qpay_setup_get_banner (self->qpay) : NULL;
+
+  gtk_label_set_label (self->demo_label, banner != NULL ? banner : "");
+  gtk_revealer_set_reveal_child (self->demo_revealer, banner != NULL);
+}
+
+static void
+qpay_changed_cb (TbWindow    *self,
+                 TbQpaySetup *setup)
+{
+  update_demo_strip (self);
+}
+
+/* A QR payment was recorded (by the QR window's watcher, the reconciler or the start-up
+ * check): the list, the bill and a toast, whichever bill it was. */
+static void
+qpay_settled_cb (TbWindow    *self,
+                 gint64       bill_id,
+                 gint64       amount,
+                 gint64       intent_id,
+                 TbQpaySetup *setup)
+{
+  g_autofree char *amount_text = tb_money_format (amount, "MNT");
+  g_autofree char *text = NULL;
+
+  tb_window_reload (self);
+
+  if (bill_id != 0 && bill_id == shown_bill_id (self))
+    {
+      tb_bill_page_reload (self->bill_page);
+      update_content_title (self);
+      /* TRANSLATORS: %s is an amount, e.g. "12 500 ₮" */
+      text = g_strdup_printf (_("Paid by QPay: %s"), amount_text);
+    }
+  else
+    {
+      g_autoptr(TbBill) bill = NULL;
+
+      if (self->ledger != NULL)
+        bill = tb_ledger_get_bill (self->ledger, bill_id, NULL);
+      if (bill != NULL)
+        /* TRANSLATORS: %s is a bill number, then an amount */
+        text = g_strdup_printf (_("Bill #%s paid by QPay: %s"), bill->number, amount_text);
+      else
+        text = g_strdup_printf (_("Paid by QPay: %s"), amount_text);
+    }
+
+  tb_window_add_toast (self, text);
+}
+
+static void
+qpay_intent_changed_cb (TbWindow    *self,
+                        gint64       intent_id,
+                        int          state,
+                        TbQpaySetup *setup)
+{
+  if (self->bill_page != NULL)
+    tb_bill_page_refresh_qpay (self->bill_page);
+}
+
 /* ---- GObject / GtkWidget ---- */
 
 static void
@@ -577,6 +650,7 @@ tb_window_constructed (GObject *object)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record-payment", self->ledger != NULL);
   update_list_state (self);
   update_content_title (self);
+
 }
 
 static void
@@ -591,6 +665,10 @@ tb_window_dispose (GObject *object)
   if (self->shortcuts_window != NULL)
     gtk_window_destroy (self->shortcuts_window);
   g_clear_object (&self->shortcuts_window);
+
+  if (self->qpay != NULL)
+    g_signal_handlers_disconnect_by_data (self->qpay, self);
+  g_clear_object (&self->qpay);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TB_TYPE_WINDOW);
   self->bill_page = NULL;
@@ -728,6 +806,8 @@ tb_window_class_init (TbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TbWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TbWindow, bill_page_bin);
   gtk_widget_class_bind_template_child (widget_class, TbWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TbWindow, demo_label);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
@@ -797,15 +877,23 @@ tb_window_new (GtkApplication *application,
                TbLedger       *ledger,
                GSettings      *settings)
 {
+  TbWindow *self;
+
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (ledger == NULL || TB_IS_LEDGER (ledger), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
-  return g_object_new (TB_TYPE_WINDOW,
+  self = g_object_new (TB_TYPE_WINDOW,
                        "application", application,
                        "ledger", ledger,
                        "settings", settings,
                        NULL);
+
+  /* The app's QPay; windows of a plain GtkApplication (the widget tests) have none. */
+  if (TB_IS_APPLICATION (application))
+    tb_window_set_qpay_setup (self, tb_application_get_qpay_setup (TB_APPLICATION (application)));
+
+  return self;
 }
 
 TbLedger *
@@ -903,4 +991,47 @@ tb_window_get_selection (TbWindow *self)
 {
   g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
   return GTK_SELECTION_MODEL (self->selection);
+}
+
+void
+tb_window_set_qpay_setup (TbWindow    *self,
+                          TbQpaySetup *setup)
+{
+  g_return_if_fail (TB_IS_WINDOW (self));
+  g_return_if_fail (setup == NULL || TB_IS_QPAY_SETUP (setup));
+
+  if (self->qpay == setup)
+    return;
+
+  if (self->qpay != NULL)
+    g_signal_handlers_disconnect_by_data (self->qpay, self);
+  g_set_object (&self->qpay, setup);
+
+  if (setup != NULL)
+    {
+      g_signal_connect_object (setup, "changed", G_CALLBACK (qpay_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (setup, "payment-settled", G_CALLBACK (qpay_settled_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (setup, "intent-changed", G_CALLBACK (qpay_intent_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  if (self->bill_page != NULL)
+    tb_bill_page_set_qpay_setup (self->bill_page, setup);
+  update_demo_strip (self);
+}
+
+TbQpaySetup *
+tb_window_get_qpay_setup (TbWindow *self)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
+  return self->qpay;
+}
+
+GtkWidget *
+tb_window_get_bill_page (TbWindow *self)
+{
+  g_return_val_if_fail (TB_IS_WINDOW (self), NULL);
+  return self->bill_page != NULL ? GTK_WIDGET (self->bill_page) : NULL;
 }

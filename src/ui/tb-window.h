@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "core/tb-ledger.h"
+#include "tb-qpay-setup.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,13 @@ void        tb_window_set_filter         (TbWindow       *self,
                                           const char     *filter);
 /* The bill list's model (a GtkSingleSelection over a TbBillListModel). */
 GtkSelectionModel *tb_window_get_selection (TbWindow     *self);
+/* QPay: the demo strip, Generate QR, pending QRs, and reacting to settlements (list, bill,
+ * toast "Paid by QPay: 12 500 ₮"). A window made for a TbApplication takes the app's setup
+ * itself; others (tests) may set one. NULL: QPay shows as not configured. */
+void        tb_window_set_qpay_setup     (TbWindow       *self,
+                                          TbQpaySetup    *setup);
+TbQpaySetup *tb_window_get_qpay_setup    (TbWindow       *self);
+/* The bill page, or NULL before the first bill was opened. */
+GtkWidget  *tb_window_get_bill_page      (TbWindow       *self);
 
 G_END_DECLS
