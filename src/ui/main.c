@@ -18,7 +18,10 @@ main (int   argc,
   g_autoptr(TbApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TULBUR_LOCALEDIR lets an uninstalled build (build-aux/tulbur-dev run) use the catalogues
+   * it compiled, so LANGUAGE=mn works before `meson install`. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TULBUR_LOCALEDIR") != NULL ? g_getenv ("TULBUR_LOCALEDIR")
+                                                                           : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
