@@ -20,7 +20,7 @@ quit_cb (GSimpleAction *action,
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (application));
 
   /* Close windows the normal way so they save their size; writes still in flight hold the
-   * application until they finish (tb-ui-task.c). */
+   * application until they finish (tb-ledger-task.c). */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
 }

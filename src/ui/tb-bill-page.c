@@ -16,7 +16,7 @@
 #include "tb-payment-panel.h"
 #include "tb-qr-window.h"
 #include "tb-receipt-view.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 #include "tb-void-dialog.h"
 
@@ -81,7 +81,7 @@ static const char * const status_classes[] = {
   "status-open", "status-partial", "status-paid", "status-void",
 };
 
-/* ---- ledger writes (run in a worker thread, see tb-ui-task.h) ---- */
+/* ---- ledger writes (run in a worker thread, see tb-ledger-task.h) ---- */
 
 typedef struct
 {
@@ -349,10 +349,10 @@ remove_line_cb (GObject      *object,
                 gpointer      user_data)
 {
   TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ui_task_get_op (result);
+  BillOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
 
-  tb_ui_task_finish (result, &error);
+  tb_ledger_task_finish (result, &error);
   if (!write_finished (self, op->bill_id, error))
     return;
 
@@ -377,7 +377,7 @@ remove_line_clicked_cb (TbBillPage *self,
   op->bill_id = self->bill->id;
   op->line_id = *line_id;
   write_started (self);
-  tb_ui_task_run (self->ledger, self, remove_line_op_run, op, (GDestroyNotify) bill_op_free,
+  tb_ledger_task_run (self->ledger, self, remove_line_op_run, op, (GDestroyNotify) bill_op_free,
                   self->cancellable, remove_line_cb, NULL);
 }
 
@@ -998,11 +998,11 @@ add_line_cb (GObject      *object,
              gpointer      user_data)
 {
   TbBillPage *self = TB_BILL_PAGE (object);
-  AddLineOp *op = tb_ui_task_get_op (result);
+  AddLineOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  ok = tb_ui_task_finish (result, &error);
+  ok = tb_ledger_task_finish (result, &error);
   self->adding_line = FALSE;
 
   if (ok && self->bill != NULL && self->bill->id == op->bill_id)
@@ -1042,7 +1042,7 @@ add_line_clicked_cb (TbBillPage *self)
   self->adding_line = TRUE;
   validate_line (self, NULL);
   write_started (self);
-  tb_ui_task_run (self->ledger, self, add_line_op_run, op, (GDestroyNotify) add_line_op_free,
+  tb_ledger_task_run (self->ledger, self, add_line_op_run, op, (GDestroyNotify) add_line_op_free,
                   self->cancellable, add_line_cb, NULL);
 }
 
@@ -1052,10 +1052,10 @@ set_customer_cb (GObject      *object,
                  gpointer      user_data)
 {
   TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ui_task_get_op (result);
+  BillOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
 
-  tb_ui_task_finish (result, &error);
+  tb_ledger_task_finish (result, &error);
   if (!write_finished (self, op->bill_id, error))
     return;
 
@@ -1077,7 +1077,7 @@ customer_chosen_cb (TbBillPage       *self,
   op->bill_id = self->bill->id;
   op->customer_id = customer_id;
   write_started (self);
-  tb_ui_task_run (self->ledger, self, set_customer_op_run, op, (GDestroyNotify) bill_op_free,
+  tb_ledger_task_run (self->ledger, self, set_customer_op_run, op, (GDestroyNotify) bill_op_free,
                   self->cancellable, set_customer_cb, NULL);
 }
 
@@ -1102,10 +1102,10 @@ void_cb (GObject      *object,
          gpointer      user_data)
 {
   TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ui_task_get_op (result);
+  BillOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
 
-  tb_ui_task_finish (result, &error);
+  tb_ledger_task_finish (result, &error);
   if (!write_finished (self, op->bill_id, error))
     return;
 
@@ -1134,7 +1134,7 @@ void_response_cb (TbBillPage   *self,
   op->bill_id = self->bill->id;
   op->reason = g_steal_pointer (&reason);
   write_started (self);
-  tb_ui_task_run (self->ledger, self, void_op_run, op, (GDestroyNotify) bill_op_free,
+  tb_ledger_task_run (self->ledger, self, void_op_run, op, (GDestroyNotify) bill_op_free,
                   self->cancellable, void_cb, NULL);
 }
 

@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tb-customer-dialog.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 
 #define MAX_RESULTS 20
@@ -271,10 +271,10 @@ add_customer_cb (GObject      *object,
                  gpointer      user_data)
 {
   TbCustomerDialog *self = TB_CUSTOMER_DIALOG (object);
-  AddCustomerOp *op = tb_ui_task_get_op (result);
+  AddCustomerOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
 
-  if (!tb_ui_task_finish (result, &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -316,7 +316,7 @@ create_clicked_cb (TbCustomerDialog *self)
 
   self->busy = TRUE;
   validate_form (self);
-  tb_ui_task_run (self->ledger, self, add_customer_op_run, op,
+  tb_ledger_task_run (self->ledger, self, add_customer_op_run, op,
                   (GDestroyNotify) add_customer_op_free, self->cancellable,
                   add_customer_cb, NULL);
 }

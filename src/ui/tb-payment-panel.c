@@ -12,7 +12,7 @@
 
 #include "tb-payment-panel.h"
 #include "tb-qpay-setup.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 
 /* One entry per payment method. Adding a method (KHQR, a QPay flow with its own button) is
@@ -503,12 +503,12 @@ settle_cb (GObject      *object,
            gpointer      user_data)
 {
   TbPaymentPanel *self = TB_PAYMENT_PANEL (object);
-  SettleOp *op = tb_ui_task_get_op (result);
+  SettleOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
   gboolean complete;
   gint64 recorded = 0;
 
-  complete = tb_ui_task_finish (result, &error);
+  complete = tb_ledger_task_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -979,7 +979,7 @@ tb_payment_panel_record (TbPaymentPanel *self)
   g_assert (op->n_requests > 0);
 
   set_in_flight (self, TRUE);
-  tb_ui_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
+  tb_ledger_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
                   self->cancellable, settle_cb, NULL);
 
   return TRUE;

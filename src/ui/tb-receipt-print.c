@@ -13,7 +13,7 @@
 #include "receipt/tb-qr.h"
 
 #include "tb-receipt-print.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 
 /* ---- the doc ---- */
 
@@ -193,7 +193,7 @@ start_count (TbLedger            *ledger,
   CountOp *op = g_new0 (CountOp, 1);
 
   op->receipt_id = receipt_id;
-  tb_ui_task_run (ledger, NULL, count_copy, op, g_free, NULL, callback, user_data);
+  tb_ledger_task_run (ledger, NULL, count_copy, op, g_free, NULL, callback, user_data);
 }
 
 /* ---- print ---- */
@@ -276,13 +276,13 @@ count_for_print_cb (GObject      *source,
   data->counting = FALSE;
   data->counted = TRUE;
 
-  if (!tb_ui_task_finish (result, &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       data->count_error = g_steal_pointer (&error);
       return;
     }
 
-  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ui_task_get_op (result))->n);
+  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ledger_task_get_op (result))->n);
 }
 
 static gboolean
@@ -574,14 +574,14 @@ count_for_pdf_cb (GObject      *source,
   SaveData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!tb_ui_task_finish (result, &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
 
-  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ui_task_get_op (result))->n);
+  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ledger_task_get_op (result))->n);
   write_pdf (task);   /* passes our reference on */
 }
 

@@ -17,7 +17,7 @@
 
 #include "tb-receipt-print.h"
 #include "tb-receipt-view.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 
 /* About this many pixels wide, at a whole number of pixels per module. */
@@ -1381,12 +1381,12 @@ save_options_done_cb (GObject      *source,
 {
   TbReceiptList *self = TB_RECEIPT_LIST (source);
   g_autoptr(GError) error = NULL;
-  SaveOptionsOp *op = tb_ui_task_get_op (result);
+  SaveOptionsOp *op = tb_ledger_task_get_op (result);
   gboolean same_bill = op != NULL && op->bill_id == self->bill_id;
 
   self->saving = FALSE;
 
-  if (!tb_ui_task_finish (result, &error) && self->group != NULL)
+  if (!tb_ledger_task_finish (result, &error) && self->group != NULL)
     {
       tb_ui_show_error (GTK_WIDGET (self), _("The receipt options were not saved"), error);
       options_validate (self);
@@ -1420,7 +1420,7 @@ save_clicked_cb (TbReceiptList *self)
 
   self->saving = TRUE;
   gtk_widget_set_sensitive (self->save_button, FALSE);
-  tb_ui_task_run (self->ledger, self, save_options, op, (GDestroyNotify) save_options_op_free,
+  tb_ledger_task_run (self->ledger, self, save_options, op, (GDestroyNotify) save_options_op_free,
                   NULL, save_options_done_cb, NULL);
 }
 

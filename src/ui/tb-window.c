@@ -16,7 +16,7 @@
 #include "tb-bill-page.h"
 #include "tb-bill-row.h"
 #include "tb-qr-window.h"
-#include "tb-ui-task.h"
+#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 #include "tb-window.h"
 
@@ -412,13 +412,13 @@ create_bill_cb (GObject      *object,
                 gpointer      user_data)
 {
   TbWindow *self = TB_WINDOW (object);
-  CreateBillOp *op = tb_ui_task_get_op (result);
+  CreateBillOp *op = tb_ledger_task_get_op (result);
   g_autoptr(GError) error = NULL;
 
   self->creating_bill = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
 
-  if (!tb_ui_task_finish (result, &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         tb_ui_show_error (GTK_WIDGET (self), _("Bill Not Created"), error);
@@ -452,7 +452,7 @@ new_bill_action (GtkWidget  *widget,
 
   self->creating_bill = TRUE;
   gtk_widget_action_set_enabled (widget, "win.new-bill", FALSE);
-  tb_ui_task_run (self->ledger, self, create_bill_op_run, g_new0 (CreateBillOp, 1),
+  tb_ledger_task_run (self->ledger, self, create_bill_op_run, g_new0 (CreateBillOp, 1),
                   (GDestroyNotify) create_bill_op_free, self->cancellable,
                   create_bill_cb, NULL);
 }

@@ -1,4 +1,4 @@
-/* tb-ui-task.c: run one ledger write in a worker thread
+/* tb-ledger-task.c: run one ledger write in a worker thread
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,12 +6,12 @@
 
 #include "config.h"
 
-#include "tb-ui-task.h"
+#include "tb-ledger-task.h"
 
 typedef struct
 {
   TbLedger       *ledger;
-  TbUiTaskFunc    func;
+  TbLedgerTaskFunc    func;
   gpointer        op;
   GDestroyNotify  op_free;
   GApplication   *application;
@@ -48,9 +48,9 @@ run_in_thread (GTask        *task,
 }
 
 void
-tb_ui_task_run (TbLedger            *ledger,
+tb_ledger_task_run (TbLedger            *ledger,
                 gpointer             source_object,
-                TbUiTaskFunc         func,
+                TbLedgerTaskFunc         func,
                 gpointer             op,
                 GDestroyNotify       op_free,
                 GCancellable        *cancellable,
@@ -76,23 +76,23 @@ tb_ui_task_run (TbLedger            *ledger,
     }
 
   task = g_task_new (source_object, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tb_ui_task_run);
+  g_task_set_source_tag (task, tb_ledger_task_run);
   g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
   g_task_run_in_thread (task, run_in_thread);
 }
 
 gboolean
-tb_ui_task_finish (GAsyncResult  *result,
+tb_ledger_task_finish (GAsyncResult  *result,
                    GError       **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tb_ui_task_run, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tb_ledger_task_run, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gpointer
-tb_ui_task_get_op (GAsyncResult *result)
+tb_ledger_task_get_op (GAsyncResult *result)
 {
   TaskData *data;
 
