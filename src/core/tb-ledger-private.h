@@ -37,6 +37,10 @@ sqlite3_stmt *_tb_ledger_stmt       (TbLedger     *self,
 gboolean      _tb_ledger_fail       (TbLedger     *self,
                                      GError      **error,
                                      const char   *what);
+/* Runs @sql (no parameters). */
+gboolean      _tb_ledger_exec       (TbLedger     *self,
+                                     const char   *sql,
+                                     GError      **error);
 gboolean      _tb_ledger_begin      (TbLedger     *self,
                                      GError      **error);
 gboolean      _tb_ledger_commit     (TbLedger     *self,
@@ -68,6 +72,36 @@ void          _tb_ledger_bind_hash   (TbLedger     *self,
 char         *_tb_ledger_column_unsealed (TbLedger     *self,
                                           sqlite3_stmt *stmt,
                                           int           column);
+
+/* ---- shared between the ledger's files (called with the lock held) ---- */
+/* tb-ledger-customers.c */
+gboolean      _tb_ledger_check_customer  (TbLedger          *self,
+                                          gint64             customer_id,
+                                          GError           **error);
+
+/* tb-ledger-bills.c */
+typedef struct
+{
+  TbBillStatus status;
+  gint64       total;
+  gint64       paid;
+} TbLedgerBillState;
+
+gboolean      _tb_ledger_read_bill_state (TbLedger          *self,
+                                          gint64             bill_id,
+                                          TbLedgerBillState *state,
+                                          GError           **error);
+gboolean      _tb_ledger_count_payments  (TbLedger          *self,
+                                          gint64             bill_id,
+                                          gint64            *out_count,
+                                          GError           **error);
+/* OPEN → PARTIAL → PAID follows the sums; VOID stays VOID whatever arrives. */
+TbBillStatus  _tb_ledger_status_for      (TbBillStatus       current,
+                                          gint64             total,
+                                          gint64             paid);
+gboolean      _tb_ledger_is_overpaid     (TbBillStatus       status,
+                                          gint64             total,
+                                          gint64             paid);
 
 /* The columns _tb_ledger_read_bill_row expects, in order. */
 #define TB_LEDGER_BILL_COLUMNS \
