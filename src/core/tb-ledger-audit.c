@@ -62,9 +62,9 @@ tb_ledger_list_audit (TbLedger  *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -86,7 +86,7 @@ tb_ledger_list_audit (TbLedger  *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "list audit");
+      _tb_ledger_read_fail (self, error, "list audit");
       return NULL;
     }
   return g_steal_pointer (&result);

@@ -221,9 +221,9 @@ tb_ledger_lookup_bill (TbLedger    *self,
   if (clean[0] == '#')
     memmove (clean, clean + 1, strlen (clean));
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return 0;
 
@@ -232,7 +232,7 @@ tb_ledger_lookup_bill (TbLedger    *self,
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
   else if (rc != SQLITE_DONE)
-    _tb_ledger_fail (self, error, "lookup bill");
+    _tb_ledger_read_fail (self, error, "lookup bill");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
                  _("There is no bill “%s”."), clean);
@@ -272,7 +272,7 @@ read_lines (TbLedger   *self,
   static const char sql[] =
     "SELECT id, position, description, quantity_milli, unit_price, amount, classification_code, "
     "vat, city_tax, vat_e4, city_tax_e4 FROM bill_lines WHERE bill_id = ? ORDER BY position";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -301,7 +301,7 @@ read_lines (TbLedger   *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
-    return _tb_ledger_fail (self, error, "read lines");
+    return _tb_ledger_read_fail (self, error, "read lines");
   return TRUE;
 }
 
@@ -313,7 +313,7 @@ read_payments (TbLedger  *self,
   static const char sql[] =
     "SELECT id, method, amount, provider_txn_id, reference, intent_id, refund_of, tendered, "
     "created_us FROM payments WHERE bill_id = ? ORDER BY id";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -341,7 +341,7 @@ read_payments (TbLedger  *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
-    return _tb_ledger_fail (self, error, "read payments");
+    return _tb_ledger_read_fail (self, error, "read payments");
   return TRUE;
 }
 
@@ -353,7 +353,7 @@ read_receipt_choices (TbLedger  *self,
   static const char sql[] =
     "SELECT receipt_receiver_type, receipt_phone_sealed, receipt_district_code, "
     "receipt_classification_code FROM bills WHERE id = ?";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -383,16 +383,16 @@ tb_ledger_get_bill (TbLedger  *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
   /* One read transaction so the lines and payments match the totals we return. */
-  if (!_tb_ledger_exec (self, "BEGIN", error))
+  if (!_tb_ledger_read_begin (self, error))
     return NULL;
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     {
-      _tb_ledger_rollback (self);
+      _tb_ledger_read_end (self);
       return NULL;
     }
 
@@ -405,22 +405,22 @@ tb_ledger_get_bill (TbLedger  *self,
   if (bill == NULL)
     {
       if (rc != SQLITE_DONE)
-        _tb_ledger_fail (self, error, "get bill");
+        _tb_ledger_read_fail (self, error, "get bill");
       else
         g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
                      _("There is no bill number %" PRId64 "."), bill_id);
-      _tb_ledger_rollback (self);
+      _tb_ledger_read_end (self);
       return NULL;
     }
 
   if (!read_lines (self, bill, error) || !read_payments (self, bill, error) ||
       !read_receipt_choices (self, bill, error))
     {
-      _tb_ledger_rollback (self);
+      _tb_ledger_read_end (self);
       return NULL;
     }
 
-  _tb_ledger_rollback (self);
+  _tb_ledger_read_end (self);
   return g_steal_pointer (&bill);
 }
 

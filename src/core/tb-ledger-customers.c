@@ -302,9 +302,9 @@ tb_ledger_get_customer (TbLedger    *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -318,7 +318,7 @@ tb_ledger_get_customer (TbLedger    *self,
     }
 
   if (rc != SQLITE_DONE)
-    _tb_ledger_fail (self, error, "get customer");
+    _tb_ledger_read_fail (self, error, "get customer");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
                  _("There is no customer number %" PRId64 "."), id);
@@ -353,9 +353,9 @@ tb_ledger_find_customers (TbLedger    *self,
   phone = tb_seal_normalize_phone (clean);
   register_no = tb_seal_normalize_register (clean);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -369,7 +369,7 @@ tb_ledger_find_customers (TbLedger    *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "find customers");
+      _tb_ledger_read_fail (self, error, "find customers");
       sqlite3_reset (stmt);
       return NULL;
     }

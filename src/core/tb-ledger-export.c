@@ -60,9 +60,9 @@ tb_ledger_export_payments_csv (TbLedger  *self,
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -104,6 +104,6 @@ tb_ledger_export_payments_csv (TbLedger  *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
-    return _tb_ledger_fail (self, error, "export");
+    return _tb_ledger_read_fail (self, error, "export");
   return TRUE;
 }

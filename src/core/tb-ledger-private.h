@@ -23,20 +23,55 @@ struct _TbLedger
   /* Prepared statements, keyed by the address of their SQL string literal. */
   GHashTable  *statements;
   GMutex       mutex;
+  /* The read-only connection, with its own statements and lock. In WAL mode its reads see the
+   * last commit and never wait for a writer, in this process or another one. */
+  sqlite3     *read_db;
+  GHashTable  *read_statements;
+  GMutex       read_mutex;
   int          schema_version;
 };
 
-/* Every public entry point takes the lock for its whole duration. */
+typedef enum
+{
+  TB_LEDGER_WRITER,   /* db: every write, and the reads inside a write transaction */
+  TB_LEDGER_READER,   /* read_db: the public read-only calls */
+} TbLedgerConn;
+
+/* Every public entry point that writes takes the write lock for its whole duration. */
 #define TB_LEDGER_LOCK(self) \
   G_GNUC_UNUSED g_autoptr(GMutexLocker) G_PASTE (_tb_locker_, __LINE__) = g_mutex_locker_new (&(self)->mutex)
+/* Every public read-only entry point takes the read lock instead, and never the write lock: a
+ * writer may hold that one for the whole busy timeout while another process writes. */
+#define TB_LEDGER_READ_LOCK(self) \
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) G_PASTE (_tb_read_locker_, __LINE__) = g_mutex_locker_new (&(self)->read_mutex)
 
-/* A reset, cleared statement for @sql (which must be a string literal). */
+/* A reset, cleared statement for @sql (which must be a string literal) on the write
+ * connection (_tb_ledger_stmt), the read connection (_tb_ledger_read_stmt) or either. */
 sqlite3_stmt *_tb_ledger_stmt       (TbLedger     *self,
                                      const char   *sql,
                                      GError      **error);
+sqlite3_stmt *_tb_ledger_read_stmt  (TbLedger     *self,
+                                     const char   *sql,
+                                     GError      **error);
+sqlite3_stmt *_tb_ledger_conn_stmt  (TbLedger     *self,
+                                     TbLedgerConn  conn,
+                                     const char   *sql,
+                                     GError      **error);
+/* Sets @error from the connection's last SQLite error; returns FALSE. */
 gboolean      _tb_ledger_fail       (TbLedger     *self,
                                      GError      **error,
                                      const char   *what);
+gboolean      _tb_ledger_read_fail  (TbLedger     *self,
+                                     GError      **error,
+                                     const char   *what);
+gboolean      _tb_ledger_conn_fail  (TbLedger     *self,
+                                     TbLedgerConn  conn,
+                                     GError      **error,
+                                     const char   *what);
+/* One snapshot for several SELECTs on the read connection (under TB_LEDGER_READ_LOCK). */
+gboolean      _tb_ledger_read_begin (TbLedger     *self,
+                                     GError      **error);
+void          _tb_ledger_read_end   (TbLedger     *self);
 /* Runs @sql (no parameters). */
 gboolean      _tb_ledger_exec       (TbLedger     *self,
                                      const char   *sql,

@@ -235,7 +235,7 @@ search_is_broad (TbLedger     *self,
     "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bills WHERE ?4 IS NOT NULL AND number >= ?4 AND number < ?5 LIMIT ?1))"
     " + (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN bills b ON b.customer_id = c.id"
     "    WHERE c.name_key >= ?6 AND c.name_key < ?7 LIMIT ?1))";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, NULL);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, NULL);
   gboolean broad = FALSE;
 
   if (stmt == NULL)
@@ -263,7 +263,7 @@ collect_bills (TbLedger      *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "list bills");
+      _tb_ledger_read_fail (self, error, "list bills");
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -287,7 +287,7 @@ tb_ledger_list_bills (TbLedger      *self,
 
   limit = MIN (limit, 1000);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
   searching = prepare_search (self, search_text, &search);
   if (!searching)
@@ -297,7 +297,7 @@ tb_ledger_list_bills (TbLedger      *self,
   else
     sql = narrow_sql[shape];
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -316,7 +316,7 @@ count_from_table (TbLedger      *self,
 {
   static const char sql[] =
     "SELECT COALESCE(SUM(n), 0) FROM bill_counts WHERE ?1 IS NULL OR status = ?1 OR status = ?2";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
   guint n = 0;
 
   if (stmt == NULL)
@@ -327,7 +327,7 @@ count_from_table (TbLedger      *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = (guint) sqlite3_column_int64 (stmt, 0);
   else
-    _tb_ledger_fail (self, error, "count bills");
+    _tb_ledger_read_fail (self, error, "count bills");
   sqlite3_reset (stmt);
   return n;
 }
@@ -355,11 +355,11 @@ tb_ledger_count_bills (TbLedger      *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), 0);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
   if (prepare_search (self, search_text, &search))
     {
-      stmt = _tb_ledger_stmt (self, search_sql[shape_for (filter)], error);
+      stmt = _tb_ledger_read_stmt (self, search_sql[shape_for (filter)], error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);
@@ -369,7 +369,7 @@ tb_ledger_count_bills (TbLedger      *self,
     return count_from_table (self, filter, error);
   else
     {
-      stmt = _tb_ledger_stmt (self, today_sql, error);
+      stmt = _tb_ledger_read_stmt (self, today_sql, error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);
@@ -378,7 +378,7 @@ tb_ledger_count_bills (TbLedger      *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = (guint) sqlite3_column_int64 (stmt, 0);
   else
-    _tb_ledger_fail (self, error, "count bills");
+    _tb_ledger_read_fail (self, error, "count bills");
   sqlite3_reset (stmt);
   return n;
 }

@@ -86,14 +86,16 @@ read_receipt (TbLedger     *self,
   return r;
 }
 
+/* On @conn, whose lock the caller holds. */
 static TbReceipt *
-get_receipt_locked (TbLedger  *self,
-                    gint64     receipt_id,
-                    gboolean   with_receiver,
-                    GError   **error)
+get_receipt_locked (TbLedger      *self,
+                    TbLedgerConn   conn,
+                    gint64         receipt_id,
+                    gboolean       with_receiver,
+                    GError       **error)
 {
   static const char sql[] = "SELECT " RECEIPT_COLUMNS RECEIPT_FROM " WHERE r.id = ?";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_conn_stmt (self, conn, sql, error);
   TbReceipt *receipt = NULL;
   int rc;
 
@@ -105,7 +107,7 @@ get_receipt_locked (TbLedger  *self,
   if (rc == SQLITE_ROW)
     receipt = read_receipt (self, stmt, with_receiver);
   else if (rc != SQLITE_DONE)
-    _tb_ledger_fail (self, error, "get receipt");
+    _tb_ledger_conn_fail (self, conn, error, "get receipt");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
                  _("There is no receipt number %" PRId64 "."), receipt_id);
@@ -121,10 +123,12 @@ tb_ledger_get_receipt (TbLedger  *self,
 {
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
-  return get_receipt_locked (self, receipt_id, with_receiver, error);
+  TB_LEDGER_READ_LOCK (self);
+  return get_receipt_locked (self, TB_LEDGER_READER, receipt_id, with_receiver, error);
 }
 
+/* Rows of a statement on the read connection. */
+/* The rows of @stmt, a statement on the read connection. */
 static GPtrArray *
 collect (TbLedger      *self,
          sqlite3_stmt  *stmt,
@@ -139,7 +143,7 @@ collect (TbLedger      *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "list receipts");
+      _tb_ledger_read_fail (self, error, "list receipts");
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -178,9 +182,9 @@ tb_ledger_list_receipts (TbLedger         *self,
       break;
     }
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
   _tb_ledger_bind_text (stmt, 1, a);
@@ -204,9 +208,9 @@ tb_ledger_due_receipts (TbLedger  *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now_us);
@@ -236,7 +240,7 @@ change_receipt (TbLedger      *self,
   if (!_tb_ledger_begin (self, error))
     return FALSE;
 
-  receipt = get_receipt_locked (self, receipt_id, FALSE, error);
+  receipt = get_receipt_locked (self, TB_LEDGER_WRITER, receipt_id, FALSE, error);
   if (receipt == NULL)
     {
       _tb_ledger_rollback (self);
@@ -508,7 +512,7 @@ tb_ledger_receipt_note_copy (TbLedger  *self,
 
   TB_LEDGER_LOCK (self);
 
-  before = get_receipt_locked (self, receipt_id, FALSE, error);
+  before = get_receipt_locked (self, TB_LEDGER_WRITER, receipt_id, FALSE, error);
   if (before == NULL)
     return -1;
 

@@ -26,7 +26,10 @@
 G_DEFINE_FINAL_TYPE (TbLedger, tb_ledger, G_TYPE_OBJECT)
 G_DEFINE_QUARK (tb-ledger-error-quark, tb_ledger_error)
 
+/* Writes wait this long for another process's write lock before reporting BUSY. */
 #define BUSY_TIMEOUT_MS 10000
+/* Reads never wait for a writer; this only covers a WAL index being rebuilt. */
+#define READ_BUSY_TIMEOUT_MS 200
 
 static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/001-initial.sql",
@@ -40,16 +43,25 @@ _tb_ledger_now_us (void)
   return g_get_real_time ();
 }
 
-gboolean
-_tb_ledger_fail (TbLedger    *self,
-                 GError     **error,
-                 const char  *what)
+static sqlite3 *
+conn_db (TbLedger     *self,
+         TbLedgerConn  conn)
 {
-  int code = sqlite3_extended_errcode (self->db);
+  return conn == TB_LEDGER_READER ? self->read_db : self->db;
+}
+
+gboolean
+_tb_ledger_conn_fail (TbLedger      *self,
+                      TbLedgerConn   conn,
+                      GError       **error,
+                      const char    *what)
+{
+  sqlite3 *db = conn_db (self, conn);
+  int code = sqlite3_extended_errcode (db);
   int primary = code & 0xff;
 
   /* The SQLite message goes to the log for support; the user gets a translated sentence. */
-  g_warning ("%s failed: %s (%d)", what, sqlite3_errmsg (self->db), code);
+  g_warning ("%s failed: %s (%d)", what, sqlite3_errmsg (db), code);
 
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_BUSY,
@@ -60,6 +72,9 @@ _tb_ledger_fail (TbLedger    *self,
   else if (primary == SQLITE_CONSTRAINT)
     g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
                          _("The ledger refused the change because it would break its rules."));
+  else if (conn == TB_LEDGER_READER)
+    g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_FAILED,
+                 _("The ledger could not be read (%s)."), sqlite3_errstr (code));
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_FAILED,
                  _("The ledger could not be written (%s). Nothing was changed."),
@@ -67,12 +82,30 @@ _tb_ledger_fail (TbLedger    *self,
   return FALSE;
 }
 
-sqlite3_stmt *
-_tb_ledger_stmt (TbLedger    *self,
-                 const char  *sql,
-                 GError     **error)
+gboolean
+_tb_ledger_fail (TbLedger    *self,
+                 GError     **error,
+                 const char  *what)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  return _tb_ledger_conn_fail (self, TB_LEDGER_WRITER, error, what);
+}
+
+gboolean
+_tb_ledger_read_fail (TbLedger    *self,
+                      GError     **error,
+                      const char  *what)
+{
+  return _tb_ledger_conn_fail (self, TB_LEDGER_READER, error, what);
+}
+
+sqlite3_stmt *
+_tb_ledger_conn_stmt (TbLedger      *self,
+                      TbLedgerConn   conn,
+                      const char    *sql,
+                      GError       **error)
+{
+  GHashTable *statements = conn == TB_LEDGER_READER ? self->read_statements : self->statements;
+  sqlite3_stmt *stmt = g_hash_table_lookup (statements, sql);
 
   if (stmt != NULL)
     {
@@ -81,14 +114,48 @@ _tb_ledger_stmt (TbLedger    *self,
       return stmt;
     }
 
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v3 (conn_db (self, conn), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      _tb_ledger_fail (self, error, "prepare");
+      _tb_ledger_conn_fail (self, conn, error, "prepare");
       return NULL;
     }
 
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  g_hash_table_insert (statements, (gpointer) sql, stmt);
   return stmt;
+}
+
+sqlite3_stmt *
+_tb_ledger_stmt (TbLedger    *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  return _tb_ledger_conn_stmt (self, TB_LEDGER_WRITER, sql, error);
+}
+
+sqlite3_stmt *
+_tb_ledger_read_stmt (TbLedger    *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  return _tb_ledger_conn_stmt (self, TB_LEDGER_READER, sql, error);
+}
+
+/* A read transaction on the read connection: several SELECTs see one snapshot. In WAL mode it
+ * never waits for a writer. */
+gboolean
+_tb_ledger_read_begin (TbLedger  *self,
+                       GError   **error)
+{
+  if (sqlite3_exec (self->read_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return _tb_ledger_read_fail (self, error, "BEGIN");
+  return TRUE;
+}
+
+void
+_tb_ledger_read_end (TbLedger *self)
+{
+  if (!sqlite3_get_autocommit (self->read_db))
+    sqlite3_exec (self->read_db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 gboolean
@@ -154,13 +221,17 @@ tb_ledger_finalize (GObject *object)
 {
   TbLedger *self = (TbLedger *) object;
 
+  g_clear_pointer (&self->read_statements, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->read_db != NULL)
+    sqlite3_close_v2 (self->read_db);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->seal, tb_seal_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->actor, g_free);
   g_mutex_clear (&self->mutex);
+  g_mutex_clear (&self->read_mutex);
 
   G_OBJECT_CLASS (tb_ledger_parent_class)->finalize (object);
 }
@@ -177,7 +248,9 @@ static void
 tb_ledger_init (TbLedger *self)
 {
   g_mutex_init (&self->mutex);
+  g_mutex_init (&self->read_mutex);
   self->statements = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sqlite3_finalize);
+  self->read_statements = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) sqlite3_finalize);
   self->actor = g_strdup (g_get_user_name ());
 }
 
@@ -282,13 +355,72 @@ migrate (TbLedger  *self,
   return TRUE;
 }
 
+static gboolean
+open_connection (TbLedger   *self,
+                 sqlite3   **db,
+                 int         flags,
+                 GError    **error)
+{
+  int rc = sqlite3_open_v2 (self->path, db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_OPEN,
+                   _("Could not open the ledger “%s”: %s"), self->path,
+                   *db != NULL ? sqlite3_errmsg (*db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (*db, 1);
+  return TRUE;
+}
+
+static gboolean
+open_writer (TbLedger  *self,
+             GError   **error)
+{
+  if (!open_connection (self, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    return FALSE;
+
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  if (!_tb_ledger_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !_tb_ledger_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_tb_ledger_exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !_tb_ledger_exec (self, "PRAGMA trusted_schema = OFF", error))
+    {
+      g_prefix_error (error, "%s: ", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The read connection, opened once the file is in WAL mode and migrated. WAL readers do not
+ * wait for writers: SQLITE_BUSY on it only comes from brief states (another connection
+ * rebuilding the WAL index), so its busy timeout is short. */
+static gboolean
+open_reader (TbLedger  *self,
+             GError   **error)
+{
+  if (!open_connection (self, &self->read_db, SQLITE_OPEN_READONLY, error))
+    return FALSE;
+
+  sqlite3_busy_timeout (self->read_db, READ_BUSY_TIMEOUT_MS);
+
+  if (sqlite3_exec (self->read_db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _tb_ledger_read_fail (self, error, "reader pragma");
+      g_prefix_error (error, "%s: ", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 TbLedger *
 tb_ledger_open (const char  *path,
                 GError     **error)
 {
   g_autoptr(TbLedger) self = NULL;
   g_autofree char *key_path = NULL;
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -304,30 +436,7 @@ tb_ledger_open (const char  *path,
   if (self->seal == NULL)
     return NULL;
 
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_OPEN,
-                   _("Could not open the ledger “%s”: %s"), path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return NULL;
-    }
-
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  sqlite3_extended_result_codes (self->db, 1);
-
-  if (!_tb_ledger_exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !_tb_ledger_exec (self, "PRAGMA synchronous = FULL", error) ||
-      !_tb_ledger_exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !_tb_ledger_exec (self, "PRAGMA trusted_schema = OFF", error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
-
-  if (!migrate (self, error))
+  if (!open_writer (self, error) || !migrate (self, error) || !open_reader (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

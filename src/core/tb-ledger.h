@@ -15,10 +15,17 @@ G_BEGIN_DECLS
  * file beside it ("<db>.key") holding the key that seals personal data (customer phone and
  * TIN, Ebarimt receivers): those never sit in the database as plain text.
  *
- * All calls are synchronous. A TbLedger is thread-safe (one connection behind an internal
- * mutex), so UI code runs writes — which wait for fsync — in a GTask thread
- * (g_task_run_in_thread) and never on the main loop. Several TbLedger objects, in several
- * processes, may open the same file: writes serialize on BEGIN IMMEDIATE with a busy timeout. */
+ * All calls are synchronous. A TbLedger is thread-safe and holds two connections to the file:
+ * - writes go through a read-write connection behind its own mutex, and serialize with other
+ *   processes on BEGIN IMMEDIATE with a busy timeout (up to 10 s), so UI code runs them — they
+ *   also wait for fsync — in a worker thread (tb-ledger-task.h), never on the main loop;
+ * - the read-only calls (get_bill, lookup_bill, list_bills, count_bills, get_customer,
+ *   find_customers, get/list/due receipts, list_audit, export) use a second, read-only
+ *   connection behind a second mutex. In WAL mode a read never waits for a writer, in this
+ *   process or another, so the main loop may call them directly.
+ * Several TbLedger objects, in several processes, may open the same file. SQLite's POSIX locks
+ * are made safe against other code in the process closing a descriptor of the file (see
+ * tb-ledger-lock.c). */
 
 #define TB_LEDGER_ERROR (tb_ledger_error_quark ())
 
