@@ -108,6 +108,10 @@ char         *_tb_ledger_column_unsealed (TbLedger     *self,
                                           sqlite3_stmt *stmt,
                                           int           column);
 
+/* tb-ledger-lock.c: makes SQLite's file locks immune to other code closing a descriptor of the
+ * ledger. Installed once, before the first sqlite3_open; FALSE where the platform cannot. */
+gboolean      _tb_ledger_guard_locks     (void);
+
 /* ---- shared between the ledger's files (called with the lock held) ---- */
 /* tb-ledger-customers.c */
 gboolean      _tb_ledger_check_customer  (TbLedger          *self,

@@ -262,6 +262,9 @@ tb_ledger_default_path (void)
   if (env != NULL && *env != '\0')
     return g_strdup (env);
 
+  /* Keep it here, in ~/.local/share: file choosers and thumbnailers do not wander into a
+   * hidden folder on their own, so they rarely open (and close) the ledger's files. Closing one
+   * no longer drops SQLite's locks (tb-ledger-lock.c), but the ledger is best left alone. */
   return g_build_filename (g_get_user_data_dir (), "tulbur", "tulbur.db", NULL);
 }
 
@@ -424,6 +427,8 @@ tb_ledger_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  _tb_ledger_guard_locks ();
 
   if (!ensure_private_file (path, error))
     return NULL;
