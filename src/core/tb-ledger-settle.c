@@ -51,71 +51,81 @@ validate_settle (const TbSettleRequest  *request,
   return TRUE;
 }
 
+/* The desk types cash and card amounts; a provider reports money that already arrived. */
 static gboolean
-find_existing_payment (TbLedger               *self,
-                       const TbSettleRequest  *request,
-                       const char             *txn_id,
-                       gint64                 *out_payment_id,
-                       gint64                 *out_bill_id,
-                       GError                **error)
+is_provider_method (TbPaymentMethod method)
 {
-  static const char sql[] =
-    "SELECT id, bill_id FROM payments WHERE method = ? AND provider_txn_id = ?";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  return method == TB_METHOD_QPAY || method == TB_METHOD_KHQR;
+}
 
-  if (stmt == NULL)
-    return FALSE;
+/* The amount rules, checked against the bill as this transaction sees it (so two desks, or the
+ * parts of one settle_many, can never both fit the same amount due). */
+static gboolean
+check_amount (const TbSettleRequest    *request,
+              const TbLedgerBillState  *state,
+              GError                  **error)
+{
+  gint64 due = MAX (state->total - state->paid, 0);
 
-  _tb_ledger_bind_text (stmt, 1, tb_payment_method_to_string (request->method));
-  _tb_ledger_bind_text (stmt, 2, txn_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (is_provider_method (request->method))
+    return TRUE;
+
+  if (state->status == TB_BILL_VOID)
     {
-      sqlite3_reset (stmt);
-      return _tb_ledger_fail (self, error, "find payment");
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("This bill is void: it takes no payments."));
+      return FALSE;
     }
-  *out_payment_id = sqlite3_column_int64 (stmt, 0);
-  *out_bill_id = sqlite3_column_int64 (stmt, 1);
-  sqlite3_reset (stmt);
+  if (request->allow_overpay)
+    return TRUE;
+  if (state->status == TB_BILL_PAID)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("This bill is already paid."));
+      return FALSE;
+    }
+  if (request->amount > due)
+    {
+      g_autofree char *text = tb_money_format (due, "MNT");
+
+      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                   _("The amount is more than the %s still due on this bill."), text);
+      return FALSE;
+    }
   return TRUE;
 }
 
-static gboolean
-settle_in_transaction (TbLedger               *self,
-                       const TbSettleRequest  *request,
-                       const char             *txn_id,
-                       TbSettleResult         *result,
-                       GError                **error)
+static void
+fill_result (TbSettleResult          *result,
+             gint64                   payment_id,
+             gboolean                 already_settled,
+             const TbLedgerBillState *state)
 {
-  static const char insert_sql[] =
+  result->payment_id = payment_id;
+  result->already_settled = already_settled;
+  result->status = state->status;
+  result->paid = state->paid;
+  result->due = state->status == TB_BILL_VOID ? 0 : MAX (state->total - state->paid, 0);
+  result->overpaid = _tb_ledger_is_overpaid (state->status, state->total, state->paid);
+}
+
+/* Inserts the payment; *out_payment_id is 0 when (method, txn_id) was recorded before. */
+static gboolean
+insert_payment (TbLedger               *self,
+                const TbSettleRequest  *request,
+                const char             *txn_id,
+                gint64                  now,
+                gint64                 *out_payment_id,
+                GError                **error)
+{
+  static const char sql[] =
     "INSERT INTO payments (bill_id, method, amount, provider_txn_id, reference, intent_id, "
     "tendered, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (method, provider_txn_id) DO NOTHING RETURNING id";
-  static const char bill_sql[] =
-    "UPDATE bills SET paid = ?, status = ?, overpaid = ?, updated_us = ? WHERE id = ?";
-  /* An intent is PAID once its payments cover its amount; a partial payment leaves it open for
-   * the rest. A late payment on a CANCELLED or EXPIRED intent that covers it marks it PAID: the
-   * money did arrive. */
-  static const char intent_sql[] =
-    "UPDATE payment_intents SET updated_us = ?1, state = CASE "
-    "  WHEN (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE intent_id = ?2) >= amount THEN 'PAID' "
-    "  WHEN state = 'NEW' THEN 'PENDING' ELSE state END "
-    "WHERE id = ?2 AND bill_id = ?3";
-  static const char receipt_sql[] =
-    "INSERT INTO receipts (payment_id, state, created_us, updated_us) VALUES (?, ?, ?, ?)";
-  g_autofree char *detail = NULL;
-  sqlite3_stmt *stmt;
-  TbLedgerBillState state;
-  gint64 now = _tb_ledger_now_us ();
-  gint64 payment_id = 0;
-  gint64 paid;
-  TbBillStatus status;
-  gboolean overpaid;
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
   int rc;
 
-  if (!_tb_ledger_read_bill_state (self, request->bill_id, &state, error))
-    return FALSE;
-
-  stmt = _tb_ledger_stmt (self, insert_sql, error);
+  *out_payment_id = 0;
   if (stmt == NULL)
     return FALSE;
 
@@ -131,93 +141,166 @@ settle_in_transaction (TbLedger               *self,
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    payment_id = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      return _tb_ledger_fail (self, error, "insert payment");
-    }
+    *out_payment_id = sqlite3_column_int64 (stmt, 0);
   /* RETURNING rows are only final once the statement has run to completion. */
   while (rc == SQLITE_ROW)
     rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tb_ledger_fail (self, error, "insert payment");
+  return TRUE;
+}
 
-  if (payment_id == 0)
-    {
-      gint64 existing_bill = 0;
+/* Already recorded: report that payment and its bill, and change nothing. */
+static gboolean
+report_existing (TbLedger               *self,
+                 const TbSettleRequest  *request,
+                 const char             *txn_id,
+                 TbLedgerBillState      *state,
+                 TbSettleResult         *result,
+                 GError                **error)
+{
+  static const char sql[] =
+    "SELECT id, bill_id FROM payments WHERE method = ? AND provider_txn_id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  gint64 payment_id;
+  gint64 bill_id;
 
-      /* Already recorded: report it and change nothing (the caller rolls back). */
-      if (!find_existing_payment (self, request, txn_id, &payment_id, &existing_bill, error))
-        return FALSE;
-      if (existing_bill != request->bill_id && !_tb_ledger_read_bill_state (self, existing_bill, &state, error))
-        return FALSE;
-
-      result->payment_id = payment_id;
-      result->already_settled = TRUE;
-      result->status = state.status;
-      result->paid = state.paid;
-      result->due = state.status == TB_BILL_VOID ? 0 : MAX (state.total - state.paid, 0);
-      result->overpaid = _tb_ledger_is_overpaid (state.status, state.total, state.paid);
-      return TRUE;
-    }
-
-  paid = state.paid + request->amount;
-  status = _tb_ledger_status_for (state.status, state.total, paid);
-  overpaid = _tb_ledger_is_overpaid (status, state.total, paid);
-
-  stmt = _tb_ledger_stmt (self, bill_sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, paid);
-  _tb_ledger_bind_text (stmt, 2, tb_bill_status_to_string (status));
-  sqlite3_bind_int (stmt, 3, overpaid ? 1 : 0);
+
+  _tb_ledger_bind_text (stmt, 1, tb_payment_method_to_string (request->method));
+  _tb_ledger_bind_text (stmt, 2, txn_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _tb_ledger_fail (self, error, "find payment");
+    }
+  payment_id = sqlite3_column_int64 (stmt, 0);
+  bill_id = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+
+  if (bill_id != request->bill_id && !_tb_ledger_read_bill_state (self, bill_id, state, error))
+    return FALSE;
+  fill_result (result, payment_id, TRUE, state);
+  return TRUE;
+}
+
+static gboolean
+update_bill (TbLedger                *self,
+             gint64                   bill_id,
+             const TbLedgerBillState *state,
+             gint64                   now,
+             GError                 **error)
+{
+  static const char sql[] =
+    "UPDATE bills SET paid = ?, status = ?, overpaid = ?, updated_us = ? WHERE id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, state->paid);
+  _tb_ledger_bind_text (stmt, 2, tb_bill_status_to_string (state->status));
+  sqlite3_bind_int (stmt, 3, _tb_ledger_is_overpaid (state->status, state->total, state->paid));
   sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_int64 (stmt, 5, request->bill_id);
+  sqlite3_bind_int64 (stmt, 5, bill_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return _tb_ledger_fail (self, error, "update bill");
+  return TRUE;
+}
 
-  if (request->intent_id > 0)
-    {
-      stmt = _tb_ledger_stmt (self, intent_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, now);
-      sqlite3_bind_int64 (stmt, 2, request->intent_id);
-      sqlite3_bind_int64 (stmt, 3, request->bill_id);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        return _tb_ledger_fail (self, error, "update intent");
-    }
+/* An intent is PAID once its payments cover its amount; a partial payment leaves it open for
+ * the rest. A late payment on a CANCELLED or EXPIRED intent that covers it marks it PAID: the
+ * money did arrive. */
+static gboolean
+update_intent (TbLedger               *self,
+               const TbSettleRequest  *request,
+               gint64                  now,
+               GError                **error)
+{
+  static const char sql[] =
+    "UPDATE payment_intents SET updated_us = ?1, state = CASE "
+    "  WHEN (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE intent_id = ?2) >= amount THEN 'PAID' "
+    "  WHEN state = 'NEW' THEN 'PENDING' ELSE state END "
+    "WHERE id = ?2 AND bill_id = ?3";
+  sqlite3_stmt *stmt;
 
-  /* Ebarimt through QPay covers QPay payments (DESIGN.md §7): queue it with the payment, so a
-   * crash between the two can never leave a paid sale without its receipt job. */
-  if (request->method == TB_METHOD_QPAY)
-    {
-      stmt = _tb_ledger_stmt (self, receipt_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, payment_id);
-      _tb_ledger_bind_text (stmt, 2, request->skip_receipt ? "SKIPPED" : "PENDING");
-      sqlite3_bind_int64 (stmt, 3, now);
-      sqlite3_bind_int64 (stmt, 4, now);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        return _tb_ledger_fail (self, error, "queue receipt");
-    }
+  if (request->intent_id <= 0)
+    return TRUE;
+
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, request->intent_id);
+  sqlite3_bind_int64 (stmt, 3, request->bill_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "update intent");
+  return TRUE;
+}
+
+/* Ebarimt through QPay covers QPay payments (DESIGN.md §7): queue it with the payment, so a
+ * crash between the two can never leave a paid sale without its receipt job. */
+static gboolean
+queue_receipt (TbLedger               *self,
+               const TbSettleRequest  *request,
+               gint64                  payment_id,
+               gint64                  now,
+               GError                **error)
+{
+  static const char sql[] =
+    "INSERT INTO receipts (payment_id, state, created_us, updated_us) VALUES (?, ?, ?, ?)";
+  sqlite3_stmt *stmt;
+
+  if (request->method != TB_METHOD_QPAY)
+    return TRUE;
+
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, payment_id);
+  _tb_ledger_bind_text (stmt, 2, request->skip_receipt ? "SKIPPED" : "PENDING");
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "queue receipt");
+  return TRUE;
+}
+
+static gboolean
+settle_in_transaction (TbLedger               *self,
+                       const TbSettleRequest  *request,
+                       const char             *txn_id,
+                       TbSettleResult         *result,
+                       GError                **error)
+{
+  g_autofree char *detail = NULL;
+  TbLedgerBillState state;
+  gint64 now = _tb_ledger_now_us ();
+  gint64 payment_id;
+
+  if (!_tb_ledger_read_bill_state (self, request->bill_id, &state, error) ||
+      !insert_payment (self, request, txn_id, now, &payment_id, error))
+    return FALSE;
+
+  /* A repeat is reported before any rule: the payment it repeats already passed them. */
+  if (payment_id == 0)
+    return report_existing (self, request, txn_id, &state, result, error);
+
+  if (!check_amount (request, &state, error))
+    return FALSE;
+
+  state.paid += request->amount;
+  state.status = _tb_ledger_status_for (state.status, state.total, state.paid);
+  fill_result (result, payment_id, FALSE, &state);
 
   detail = g_strdup_printf ("payment=%" G_GINT64_FORMAT " method=%s amount=%" G_GINT64_FORMAT "%s",
                             payment_id, tb_payment_method_to_string (request->method),
-                            request->amount, overpaid ? " overpaid" : "");
-  if (!_tb_ledger_audit (self, "payment.settle", "bill", request->bill_id, detail, error))
-    return FALSE;
-
-  result->payment_id = payment_id;
-  result->already_settled = FALSE;
-  result->status = status;
-  result->paid = paid;
-  result->due = status == TB_BILL_VOID ? 0 : MAX (state.total - paid, 0);
-  result->overpaid = overpaid;
-  return TRUE;
+                            request->amount, result->overpaid ? " overpaid" : "");
+  return update_bill (self, request->bill_id, &state, now, error) &&
+         update_intent (self, request, now, error) &&
+         queue_receipt (self, request, payment_id, now, error) &&
+         _tb_ledger_audit (self, "payment.settle", "bill", request->bill_id, detail, error);
 }
 
 gboolean

@@ -142,6 +142,9 @@ typedef struct
   /* QPay payments queue an Ebarimt receipt in the same transaction; with this set (receipts
    * switched off) the receipt row is recorded as SKIPPED instead. */
   gboolean         skip_receipt;
+  /* Cash and card only: record more than what is due (tulbur-cli --allow-overpay). Without it
+   * such a payment, or one on a PAID bill, is refused inside the transaction. */
+  gboolean         allow_overpay;
 } TbSettleRequest;
 
 typedef struct
@@ -155,10 +158,13 @@ typedef struct
 } TbSettleResult;
 
 /* One BEGIN IMMEDIATE transaction: insert the payment (a duplicate (method, provider_txn_id)
- * changes nothing and reports already_settled), update the bill's paid total and status,
- * mark the intent PAID, queue a receipt for QPay payments, write the audit row.
- * A payment on a VOID bill is still recorded (money that arrived is never dropped) and the
- * bill is flagged overpaid. */
+ * changes nothing and reports already_settled), check the amount rules, update the bill's paid
+ * total and status, mark the intent PAID, queue a receipt for QPay payments, write the audit row.
+ * Every rule is checked inside the transaction, against the bill as it is then:
+ * - a provider's payment (QPay, KHQR) is always recorded: money that arrived is never dropped.
+ *   On a VOID bill, or beyond what is due, the bill is flagged overpaid;
+ * - staff-entered cash or card on a VOID bill fails with TB_LEDGER_ERROR_STATE; on a PAID bill
+ *   (STATE) or beyond what is due (INVALID) it fails unless allow_overpay is set. */
 gboolean    tb_ledger_settle        (TbLedger              *self,
                                      const TbSettleRequest *request,
                                      TbSettleResult        *out_result,
@@ -377,7 +383,10 @@ gboolean    tb_ledger_set_bill_receipt (TbLedger   *self,
 
 /* Several settlements in ONE transaction: all of them or none. A provider check that reports
  * several payments for one invoice settles them together, so a crash can never leave some of
- * them recorded and the intent already PAID (which the reconciler would not look at again). */
+ * them recorded and the intent already PAID (which the reconciler would not look at again).
+ * The cash and card parts of one payment go in together the same way: each part is checked
+ * against what the parts before it left due, so their combined amount is checked too, and a
+ * part that fails leaves none of them recorded. */
 gboolean    tb_ledger_settle_many   (TbLedger              *self,
                                      const TbSettleRequest *requests,
                                      guint                  n_requests,
