@@ -128,6 +128,68 @@ refresh_bill_totals (TbLedger  *self,
   return TRUE;
 }
 
+static gboolean
+has_registered_receipt (TbLedger  *self,
+                        gint64     bill_id,
+                        gboolean  *out_registered,
+                        GError   **error)
+{
+  static const char sql[] =
+    "SELECT EXISTS (SELECT 1 FROM receipts r JOIN payments p ON p.id = r.payment_id "
+    "WHERE p.bill_id = ? AND r.state = 'REGISTERED')";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, bill_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _tb_ledger_fail (self, error, "registered receipt");
+    }
+  *out_registered = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Lines are locked once the bill is VOID, fully paid, or has a registered e-receipt: what was
+ * paid and declared to the tax authority must stay what the bill says. Further items go on a
+ * new bill. Inside the caller's write transaction. */
+static gboolean
+check_lines_editable (TbLedger           *self,
+                      gint64              bill_id,
+                      TbLedgerBillState  *state,
+                      GError            **error)
+{
+  gboolean registered = FALSE;
+
+  if (!_tb_ledger_read_bill_state (self, bill_id, state, error))
+    return FALSE;
+
+  if (state->status == TB_BILL_VOID)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("This bill is void: open a new bill instead."));
+      return FALSE;
+    }
+  if (state->status == TB_BILL_PAID)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("This bill is fully paid, so its lines are locked. Put further items on a new bill."));
+      return FALSE;
+    }
+  if (!has_registered_receipt (self, bill_id, &registered, error))
+    return FALSE;
+  if (registered)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("This bill has an issued e-receipt, so its lines are locked. Put further items on a new bill."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tb_ledger_add_line (TbLedger           *self,
                     gint64              bill_id,
@@ -159,16 +221,9 @@ tb_ledger_add_line (TbLedger           *self,
   if (!_tb_ledger_begin (self, error))
     return FALSE;
 
-  if (!_tb_ledger_read_bill_state (self, bill_id, &state, error))
+  if (!check_lines_editable (self, bill_id, &state, error))
     {
       _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  if (state.status == TB_BILL_VOID)
-    {
-      _tb_ledger_rollback (self);
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
-                           _("This bill is void: open a new bill instead."));
       return FALSE;
     }
 
@@ -252,14 +307,14 @@ tb_ledger_remove_line (TbLedger  *self,
   bill_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  if (!_tb_ledger_read_bill_state (self, bill_id, &state, error) ||
+  if (!check_lines_editable (self, bill_id, &state, error) ||
       !_tb_ledger_count_payments (self, bill_id, &n_payments, error))
     {
       _tb_ledger_rollback (self);
       return FALSE;
     }
 
-  if (state.status == TB_BILL_VOID || n_payments > 0)
+  if (n_payments > 0)
     {
       _tb_ledger_rollback (self);
       g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,

@@ -110,13 +110,15 @@ typedef struct
   gboolean    city_tax;
 } TbLineInput;
 
-/* Adds a line and updates the bill's totals and status, in one transaction. Not on a VOID bill. */
+/* Adds a line and updates the bill's totals and status, in one transaction. Not on a VOID bill,
+ * nor once the bill is fully PAID or has a REGISTERED e-receipt: its lines are then locked
+ * (TB_LEDGER_ERROR_STATE) and further items go on a new bill. */
 gboolean    tb_ledger_add_line      (TbLedger          *self,
                                      gint64             bill_id,
                                      const TbLineInput *input,
                                      gint64            *out_line_id,
                                      GError           **error);
-/* Removes a line; only while the bill has no payments. */
+/* Removes a line; only while the bill has no payments (and so is not locked either). */
 gboolean    tb_ledger_remove_line   (TbLedger     *self,
                                      gint64        line_id,
                                      GError      **error);
