@@ -343,6 +343,137 @@ test_closed_descriptor_keeps_locks (void)
   tb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* ---- several processes settle at the same moment ----------------------------------------- */
+
+/* Starts one --child-settle per key, waits until each has its ledger open, releases them all
+ * together and collects what each one said. */
+static GPtrArray *
+settle_together (const char      *path,
+                 gint64           bill_id,
+                 TbPaymentMethod  method,
+                 gint64           amount,
+                 const char     **keys,
+                 guint            n_keys)
+{
+  g_autofree char *bill = g_strdup_printf ("%" G_GINT64_FORMAT, bill_id);
+  g_autofree char *money = g_strdup_printf ("%" G_GINT64_FORMAT, amount);
+  g_autofree Child *children = g_new0 (Child, n_keys);
+  GPtrArray *said = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *args[] = { "--child-settle", path, bill, tb_payment_method_to_string (method),
+                             money, keys[i], NULL };
+      g_autofree char *ready = NULL;
+
+      child_start (&children[i], args);
+      ready = child_read (&children[i]);
+      g_assert_cmpstr (ready, ==, "ready");
+    }
+  for (guint i = 0; i < n_keys; i++)
+    child_say (&children[i], "go\n");
+  for (guint i = 0; i < n_keys; i++)
+    {
+      g_ptr_array_add (said, child_read (&children[i]));
+      g_assert_cmpint (child_finish (&children[i]), ==, 0);
+    }
+  return said;
+}
+
+static guint
+count_said (GPtrArray  *said,
+            const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < said->len; i++)
+    if (said->pdata[i] != NULL && g_str_has_prefix (said->pdata[i], prefix))
+      n++;
+  return n;
+}
+
+static void
+assert_bill_sums (const char *path,
+                  gint64      bill_id,
+                  gint64      n_payments,
+                  gint64      paid)
+{
+  g_autofree char *count = g_strdup_printf ("SELECT COUNT(*) FROM payments WHERE bill_id = %"
+                                            G_GINT64_FORMAT, bill_id);
+  g_autofree char *sum = g_strdup_printf ("SELECT SUM(amount) FROM payments WHERE bill_id = %"
+                                          G_GINT64_FORMAT, bill_id);
+  g_autofree char *total = g_strdup_printf ("SELECT paid FROM bills WHERE id = %" G_GINT64_FORMAT
+                                            " AND status = 'PAID'", bill_id);
+
+  g_assert_cmpint (tb_test_sql_int (path, count), ==, n_payments);
+  g_assert_cmpint (tb_test_sql_int (path, sum), ==, paid);
+  g_assert_cmpint (tb_test_sql_int (path, total), ==, paid);
+}
+
+static void
+test_full_due_race_processes (void)
+{
+  g_autofree char *dir = tb_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = tb_ledger_open (path, &error);
+
+  g_assert_no_error (error);
+  for (int round = 0; round < 3; round++)
+    {
+      gint64 bill_id = new_bill (ledger, 1000000);
+      g_auto(GStrv) keys = g_new0 (char *, 7);
+      g_autoptr(GPtrArray) said = NULL;
+
+      /* Each desk's own key for its press of Record. */
+      for (int i = 0; i < 6; i++)
+        keys[i] = g_strdup_printf ("round-%d-desk-%d", round, i);
+      said = settle_together (path, bill_id, TB_METHOD_CASH, 1000000, (const char **) keys, 6);
+      g_autofree char *state = g_strdup_printf ("refused %d", TB_LEDGER_ERROR_STATE);
+      g_autofree char *invalid = g_strdup_printf ("refused %d", TB_LEDGER_ERROR_INVALID);
+
+      /* One desk records it; the five others are told the bill is paid (or owes less). */
+      g_assert_cmpuint (count_said (said, "recorded"), ==, 1);
+      g_assert_cmpuint (count_said (said, state) + count_said (said, invalid), ==, 5);
+      assert_bill_sums (path, bill_id, 1, 1000000);
+    }
+
+  g_clear_object (&ledger);
+  tb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static void
+test_provider_payment_two_processes (void)
+{
+  g_autofree char *dir = tb_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = tb_ledger_open (path, &error);
+  int rounds = g_test_slow () ? 100 : 25;
+
+  g_assert_no_error (error);
+  for (int round = 0; round < rounds; round++)
+    {
+      gint64 bill_id = new_bill (ledger, 1000000);
+      g_autofree char *txn = g_strdup_printf ("4936221501134%02d", round);
+      const char *keys[] = { txn, txn };
+      g_autoptr(GPtrArray) said = settle_together (path, bill_id, TB_METHOD_QPAY, 1000000,
+                                                   keys, G_N_ELEMENTS (keys));
+      g_autofree char *receipts = g_strdup_printf ("SELECT COUNT(*) FROM receipts r JOIN payments p "
+                                                   "ON p.id = r.payment_id WHERE p.bill_id = %"
+                                                   G_GINT64_FORMAT, bill_id);
+
+      /* The app and the CLI both saw QPay's PAID row: recorded once, reported once as a repeat. */
+      g_assert_cmpuint (count_said (said, "recorded"), ==, 1);
+      g_assert_cmpuint (count_said (said, "duplicate"), ==, 1);
+      assert_bill_sums (path, bill_id, 1, 1000000);
+      g_assert_cmpint (tb_test_sql_int (path, receipts), ==, 1);
+    }
+
+  g_clear_object (&ledger);
+  tb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +494,8 @@ main (int   argc,
 
   g_test_add_func ("/tulbur/ledger-locks/reads-never-wait", test_reads_never_wait);
   g_test_add_func ("/tulbur/ledger-locks/closed-descriptor-keeps-locks", test_closed_descriptor_keeps_locks);
+  g_test_add_func ("/tulbur/ledger-locks/full-due-race-processes", test_full_due_race_processes);
+  g_test_add_func ("/tulbur/ledger-locks/provider-payment-two-processes", test_provider_payment_two_processes);
 
   return g_test_run ();
 }
