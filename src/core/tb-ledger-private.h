@@ -18,9 +18,10 @@ struct _TbLedger
 
   char        *path;
   char        *actor;
-  sqlite3     *db;
   TbSeal      *seal;
-  /* Prepared statements, keyed by the address of their SQL string literal. */
+  /* The write connection, for every write and the reads inside a write transaction, with its
+   * prepared statements (keyed by the address of their SQL string literal) and its lock. */
+  sqlite3     *db;
   GHashTable  *statements;
   GMutex       mutex;
   /* The read-only connection, with its own statements and lock. In WAL mode its reads see the
@@ -72,10 +73,6 @@ gboolean      _tb_ledger_conn_fail  (TbLedger     *self,
 gboolean      _tb_ledger_read_begin (TbLedger     *self,
                                      GError      **error);
 void          _tb_ledger_read_end   (TbLedger     *self);
-/* Runs @sql (no parameters). */
-gboolean      _tb_ledger_exec       (TbLedger     *self,
-                                     const char   *sql,
-                                     GError      **error);
 gboolean      _tb_ledger_begin      (TbLedger     *self,
                                      GError      **error);
 gboolean      _tb_ledger_commit     (TbLedger     *self,

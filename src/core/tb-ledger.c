@@ -158,10 +158,11 @@ _tb_ledger_read_end (TbLedger *self)
     sqlite3_exec (self->read_db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-gboolean
-_tb_ledger_exec (TbLedger    *self,
-                 const char  *sql,
-                 GError     **error)
+/* Runs @sql (no parameters) on the write connection. */
+static gboolean
+exec_simple (TbLedger    *self,
+             const char  *sql,
+             GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return _tb_ledger_fail (self, error, sql);
@@ -172,7 +173,7 @@ gboolean
 _tb_ledger_begin (TbLedger  *self,
                   GError   **error)
 {
-  return _tb_ledger_exec (self, "BEGIN IMMEDIATE", error);
+  return exec_simple (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
@@ -339,7 +340,7 @@ migrate (TbLedger  *self,
       /* Each step is its own transaction: a crash mid-migration leaves the previous version. */
       if (!_tb_ledger_begin (self, error))
         return FALSE;
-      if (!_tb_ledger_exec (self, script, error) || !_tb_ledger_exec (self, pragma, error))
+      if (!exec_simple (self, script, error) || !exec_simple (self, pragma, error))
         {
           _tb_ledger_rollback (self);
           return FALSE;
@@ -386,10 +387,10 @@ open_writer (TbLedger  *self,
 
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  if (!_tb_ledger_exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !_tb_ledger_exec (self, "PRAGMA synchronous = FULL", error) ||
-      !_tb_ledger_exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !_tb_ledger_exec (self, "PRAGMA trusted_schema = OFF", error))
+  if (!exec_simple (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec_simple (self, "PRAGMA synchronous = FULL", error) ||
+      !exec_simple (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec_simple (self, "PRAGMA trusted_schema = OFF", error))
     {
       g_prefix_error (error, "%s: ", self->path);
       return FALSE;
