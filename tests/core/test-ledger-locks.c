@@ -65,6 +65,22 @@ child_count (const char *path,
   return sqlite3_close (db) == SQLITE_OK ? 0 : 2;
 }
 
+/* --child-try-write PATH: prints "locked" if plain SQLite could take the write lock at once,
+ * "busy" if another process holds it. */
+static int
+child_try_write (const char *path)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    return 2;
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  printf ("%s\n", rc == SQLITE_OK ? "locked" : (rc & 0xff) == SQLITE_BUSY ? "busy" : "error");
+  sqlite3_close (db);
+  return 0;
+}
+
 /* --child-settle PATH BILL METHOD AMOUNT TXN: opens the ledger, says "ready", waits for "go" on
  * stdin, settles, and prints "recorded", "duplicate" or "refused <code>". */
 static int
@@ -310,6 +326,49 @@ count_in_child (const char *path,
   return g_ascii_strtoll (said, NULL, 10);
 }
 
+static char *
+try_write_in_child (const char *path)
+{
+  const char *args[] = { "--child-try-write", path, NULL };
+  char *said;
+  Child child;
+
+  child_start (&child, args);
+  said = child_read (&child);
+  g_assert_cmpint (child_finish (&child), ==, 0);
+  return said;
+}
+
+static void
+test_other_process_still_excluded (void)
+{
+  g_autofree char *dir = tb_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = tb_ledger_open (path, &error);
+  g_autofree char *busy = NULL;
+  g_autofree char *free_again = NULL;
+  sqlite3 *db = NULL;
+
+  /* This process's locks (on its own descriptor) and plain SQLite's POSIX locks in another
+   * process still exclude each other, and closing a descriptor here does not let go. */
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  touch_file (path);
+  touch_file (shm);   /* WAL mode keeps the write lock in the -shm file */
+  busy = try_write_in_child (path);
+  g_assert_cmpstr (busy, ==, "busy");
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  free_again = try_write_in_child (path);
+  g_assert_cmpstr (free_again, ==, "locked");
+
+  g_clear_object (&ledger);
+  tb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 test_closed_descriptor_keeps_locks (void)
 {
@@ -482,6 +541,8 @@ main (int   argc,
     return child_hold (argv[2]);
   if (argc == 4 && g_str_equal (argv[1], "--child-count"))
     return child_count (argv[2], argv[3]);
+  if (argc == 3 && g_str_equal (argv[1], "--child-try-write"))
+    return child_try_write (argv[2]);
   if (argc == 7 && g_str_equal (argv[1], "--child-settle"))
     return child_settle (argv + 2);
 
@@ -494,6 +555,7 @@ main (int   argc,
 
   g_test_add_func ("/tulbur/ledger-locks/reads-never-wait", test_reads_never_wait);
   g_test_add_func ("/tulbur/ledger-locks/closed-descriptor-keeps-locks", test_closed_descriptor_keeps_locks);
+  g_test_add_func ("/tulbur/ledger-locks/other-process-still-excluded", test_other_process_still_excluded);
   g_test_add_func ("/tulbur/ledger-locks/full-due-race-processes", test_full_due_race_processes);
   g_test_add_func ("/tulbur/ledger-locks/provider-payment-two-processes", test_provider_payment_two_processes);
 
