@@ -11,6 +11,73 @@
 
 #include "tb-ledger-private.h"
 
+/* The trimmed note (NULL when empty) in *@out_note; FALSE with @error when it is not valid. */
+static gboolean
+clean_note (const char  *note,
+            char       **out_note,
+            GError     **error)
+{
+  *out_note = NULL;
+  if (note == NULL)
+    return TRUE;
+
+  if (!g_utf8_validate (note, -1, NULL) || strlen (note) > 1000)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("The note is too long: use at most 1000 characters."));
+      return FALSE;
+    }
+  *out_note = g_strstrip (g_strdup (note));
+  if (**out_note == '\0')
+    g_clear_pointer (out_note, g_free);
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64      customer_id;
+  const char *note;
+  gint64      id;       /* out */
+  char       *number;   /* out */
+} CreateBill;
+
+static gboolean
+create_bill_in_transaction (TbLedger  *self,
+                            gpointer   data,
+                            GError   **error)
+{
+  /* Bills are never deleted, so MAX(id) + 1 is a gap-free, typeable sequence. */
+  static const char sql[] =
+    "INSERT INTO bills (id, number, customer_id, currency, note, created_us, updated_us) "
+    "SELECT n, CAST(n AS TEXT), ?1, 'MNT', ?2, ?3, ?3 "
+    "FROM (SELECT COALESCE(MAX(id), 0) + 1 AS n FROM bills) RETURNING id, number";
+  CreateBill *op = data;
+  sqlite3_stmt *stmt;
+
+  if (op->customer_id > 0 && !_tb_ledger_check_customer (self, op->customer_id, error))
+    return FALSE;
+
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (op->customer_id > 0)
+    sqlite3_bind_int64 (stmt, 1, op->customer_id);
+  _tb_ledger_bind_text (stmt, 2, op->note);
+  sqlite3_bind_int64 (stmt, 3, _tb_ledger_now_us ());
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _tb_ledger_fail (self, error, "create bill");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  op->id = sqlite3_column_int64 (stmt, 0);
+  op->number = _tb_ledger_column_text (stmt, 1);
+  sqlite3_reset (stmt);
+
+  return _tb_ledger_audit (self, "bill.create", "bill", op->id, NULL, error);
+}
+
 gboolean
 tb_ledger_create_bill (TbLedger    *self,
                        gint64       customer_id,
@@ -19,77 +86,27 @@ tb_ledger_create_bill (TbLedger    *self,
                        char       **out_number,
                        GError     **error)
 {
-  /* Bills are never deleted, so MAX(id) + 1 is a gap-free, typeable sequence. */
-  static const char sql[] =
-    "INSERT INTO bills (id, number, customer_id, currency, note, created_us, updated_us) "
-    "SELECT n, CAST(n AS TEXT), ?1, 'MNT', ?2, ?3, ?3 "
-    "FROM (SELECT COALESCE(MAX(id), 0) + 1 AS n FROM bills) RETURNING id, number";
-  g_autofree char *clean_note = NULL;
-  g_autofree char *number = NULL;
-  sqlite3_stmt *stmt;
-  gint64 id;
+  g_autofree char *clean = NULL;
+  CreateBill op = { customer_id, NULL, 0, NULL };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (note != NULL)
-    {
-      if (!g_utf8_validate (note, -1, NULL) || strlen (note) > 1000)
-        {
-          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                               _("The note is too long: use at most 1000 characters."));
-          return FALSE;
-        }
-      clean_note = g_strstrip (g_strdup (note));
-      if (*clean_note == '\0')
-        g_clear_pointer (&clean_note, g_free);
-    }
-
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
+  if (!clean_note (note, &clean, error))
     return FALSE;
+  op.note = clean;
 
-  if (customer_id > 0 && !_tb_ledger_check_customer (self, customer_id, error))
+  if (!_tb_ledger_write (self, create_bill_in_transaction, &op, error))
     {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  if (customer_id > 0)
-    sqlite3_bind_int64 (stmt, 1, customer_id);
-  _tb_ledger_bind_text (stmt, 2, clean_note);
-  sqlite3_bind_int64 (stmt, 3, _tb_ledger_now_us ());
-
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _tb_ledger_fail (self, error, "create bill");
-      sqlite3_reset (stmt);
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  id = sqlite3_column_int64 (stmt, 0);
-  number = _tb_ledger_column_text (stmt, 1);
-  sqlite3_reset (stmt);
-
-  if (!_tb_ledger_audit (self, "bill.create", "bill", id, NULL, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
+      g_free (op.number);
       return FALSE;
     }
 
   if (out_bill_id != NULL)
-    *out_bill_id = id;
+    *out_bill_id = op.id;
   if (out_number != NULL)
-    *out_number = g_steal_pointer (&number);
+    *out_number = g_steal_pointer (&op.number);
+  g_free (op.number);
   return TRUE;
 }
 
@@ -153,55 +170,50 @@ _tb_ledger_is_overpaid (TbBillStatus  status,
   return paid > total;
 }
 
+typedef struct
+{
+  gint64 bill_id;
+  gint64 customer_id;
+} SetCustomer;
+
+static gboolean
+set_customer_in_transaction (TbLedger  *self,
+                             gpointer   data,
+                             GError   **error)
+{
+  static const char sql[] = "UPDATE bills SET customer_id = ?, updated_us = ? WHERE id = ?";
+  const SetCustomer *op = data;
+  TbLedgerBillState state;
+  sqlite3_stmt *stmt;
+
+  if (!_tb_ledger_read_bill_state (self, op->bill_id, &state, error) ||
+      (op->customer_id > 0 && !_tb_ledger_check_customer (self, op->customer_id, error)))
+    return FALSE;
+
+  stmt = _tb_ledger_stmt (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (op->customer_id > 0)
+    sqlite3_bind_int64 (stmt, 1, op->customer_id);
+  sqlite3_bind_int64 (stmt, 2, _tb_ledger_now_us ());
+  sqlite3_bind_int64 (stmt, 3, op->bill_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "set customer");
+
+  return _tb_ledger_audit (self, "bill.customer", "bill", op->bill_id, NULL, error);
+}
+
 gboolean
 tb_ledger_set_bill_customer (TbLedger  *self,
                              gint64     bill_id,
                              gint64     customer_id,
                              GError   **error)
 {
-  static const char sql[] = "UPDATE bills SET customer_id = ?, updated_us = ? WHERE id = ?";
-  TbLedgerBillState state;
-  sqlite3_stmt *stmt;
+  SetCustomer op = { bill_id, customer_id };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
 
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
-    return FALSE;
-
-  if (!_tb_ledger_read_bill_state (self, bill_id, &state, error) ||
-      (customer_id > 0 && !_tb_ledger_check_customer (self, customer_id, error)))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  if (customer_id > 0)
-    sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, _tb_ledger_now_us ());
-  sqlite3_bind_int64 (stmt, 3, bill_id);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "set customer");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  if (!_tb_ledger_audit (self, "bill.customer", "bill", bill_id, NULL, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return _tb_ledger_write (self, set_customer_in_transaction, &op, error);
 }
 
 gint64
@@ -447,20 +459,13 @@ _tb_ledger_count_payments (TbLedger *self,
   return TRUE;
 }
 
-gboolean
-tb_ledger_void_bill (TbLedger    *self,
-                     gint64       bill_id,
-                     const char  *reason,
-                     GError     **error)
+/* The trimmed reason in *@out_reason; FALSE with @error when empty or too long. */
+static gboolean
+clean_reason (const char  *reason,
+              char       **out_reason,
+              GError     **error)
 {
-  static const char sql[] =
-    "UPDATE bills SET status = 'VOID', void_reason = ?, updated_us = ? WHERE id = ?";
   g_autofree char *clean = NULL;
-  sqlite3_stmt *stmt;
-  gint64 n_payments = 0;
-  TbLedgerBillState state;
-
-  g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
 
   clean = g_strstrip (g_strdup (reason != NULL && g_utf8_validate (reason, -1, NULL) ? reason : ""));
   if (*clean == '\0')
@@ -475,55 +480,83 @@ tb_ledger_void_bill (TbLedger    *self,
                            _("The reason is too long: use at most 500 bytes."));
       return FALSE;
     }
+  *out_reason = g_steal_pointer (&clean);
+  return TRUE;
+}
 
-  TB_LEDGER_LOCK (self);
+typedef struct
+{
+  gint64      bill_id;
+  const char *reason;
+} VoidBill;
 
-  if (!_tb_ledger_begin (self, error))
-    return FALSE;
+/* Only while nothing has been paid: a bill with money on it is refunded, not voided. */
+static gboolean
+check_voidable (TbLedger  *self,
+                gint64     bill_id,
+                GError   **error)
+{
+  TbLedgerBillState state;
+  gint64 n_payments = 0;
 
   if (!_tb_ledger_read_bill_state (self, bill_id, &state, error) ||
       !_tb_ledger_count_payments (self, bill_id, &n_payments, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
+    return FALSE;
 
   if (state.status == TB_BILL_VOID)
     {
-      _tb_ledger_rollback (self);
       g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
                            _("This bill is already void."));
       return FALSE;
     }
   if (n_payments > 0)
     {
-      _tb_ledger_rollback (self);
       g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
                            _("A bill with payments cannot be voided. Refund the payments first."));
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+void_bill_in_transaction (TbLedger  *self,
+                          gpointer   data,
+                          GError   **error)
+{
+  static const char sql[] =
+    "UPDATE bills SET status = 'VOID', void_reason = ?, updated_us = ? WHERE id = ?";
+  const VoidBill *op = data;
+  sqlite3_stmt *stmt;
+
+  if (!check_voidable (self, op->bill_id, error))
+    return FALSE;
 
   stmt = _tb_ledger_stmt (self, sql, error);
   if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  _tb_ledger_bind_text (stmt, 1, clean);
+    return FALSE;
+  _tb_ledger_bind_text (stmt, 1, op->reason);
   sqlite3_bind_int64 (stmt, 2, _tb_ledger_now_us ());
-  sqlite3_bind_int64 (stmt, 3, bill_id);
+  sqlite3_bind_int64 (stmt, 3, op->bill_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "void bill");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
+    return _tb_ledger_fail (self, error, "void bill");
 
-  if (!_tb_ledger_audit (self, "bill.void", "bill", bill_id, clean, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return _tb_ledger_audit (self, "bill.void", "bill", op->bill_id, op->reason, error);
+}
+
+gboolean
+tb_ledger_void_bill (TbLedger    *self,
+                     gint64       bill_id,
+                     const char  *reason,
+                     GError     **error)
+{
+  g_autofree char *clean = NULL;
+  VoidBill op = { bill_id, NULL };
+
+  g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
+
+  if (!clean_reason (reason, &clean, error))
+    return FALSE;
+  op.reason = clean;
+
+  return _tb_ledger_write (self, void_bill_in_transaction, &op, error);
 }

@@ -133,6 +133,83 @@ validate_register (const char  *register_no,
   return TRUE;
 }
 
+/* A customer as it will be stored: validated, normalized, with its search key. */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *name_key;
+  char   *phone;
+  char   *register_no;
+} CustomerRow;
+
+static void
+customer_row_clear (CustomerRow *row)
+{
+  g_free (row->name);
+  g_free (row->name_key);
+  g_free (row->phone);
+  g_free (row->register_no);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CustomerRow, customer_row_clear)
+
+static gboolean
+prepare_customer (CustomerRow  *row,
+                  const char   *name,
+                  const char   *phone,
+                  const char   *register_no,
+                  GError      **error)
+{
+  if (!validate_name (name, &row->name, error) ||
+      !validate_phone (phone, &row->phone, error) ||
+      !validate_register (register_no, &row->register_no, error))
+    return FALSE;
+  row->name_key = name_key (row->name);
+  return TRUE;
+}
+
+/* Binds name, name_key, phone (sealed, hash), register (sealed, hash) to ?1–?6. */
+static void
+bind_customer (TbLedger          *self,
+               sqlite3_stmt      *stmt,
+               const CustomerRow *row)
+{
+  _tb_ledger_bind_text (stmt, 1, row->name);
+  _tb_ledger_bind_text (stmt, 2, row->name_key);
+  _tb_ledger_bind_sealed (self, stmt, 3, row->phone);
+  _tb_ledger_bind_hash (self, stmt, 4, row->phone);
+  _tb_ledger_bind_sealed (self, stmt, 5, row->register_no);
+  _tb_ledger_bind_hash (self, stmt, 6, row->register_no);
+}
+
+static gboolean
+add_customer_in_transaction (TbLedger  *self,
+                             gpointer   data,
+                             GError   **error)
+{
+  static const char sql[] =
+    "INSERT INTO customers (name, name_key, phone_sealed, phone_hash, register_sealed, "
+    "register_hash, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  CustomerRow *row = data;
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  gint64 now = _tb_ledger_now_us ();
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_customer (self, stmt, row);
+  sqlite3_bind_int64 (stmt, 7, now);
+  sqlite3_bind_int64 (stmt, 8, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "add customer");
+  row->id = sqlite3_last_insert_rowid (self->db);
+
+  /* Never the phone or TIN: only whether they were given. */
+  return _tb_ledger_audit (self, "customer.add", "customer", row->id,
+                           row->register_no != NULL ? "company" : NULL, error);
+}
+
 gboolean
 tb_ledger_add_customer (TbLedger    *self,
                         const char  *name,
@@ -141,68 +218,47 @@ tb_ledger_add_customer (TbLedger    *self,
                         gint64      *out_id,
                         GError     **error)
 {
-  static const char sql[] =
-    "INSERT INTO customers (name, name_key, phone_sealed, phone_hash, register_sealed, "
-    "register_hash, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-  g_autofree char *clean = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *norm_phone = NULL;
-  g_autofree char *norm_register = NULL;
-  sqlite3_stmt *stmt;
-  gint64 now = _tb_ledger_now_us ();
-  gint64 id;
+  g_auto(CustomerRow) row = { 0 };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!validate_name (name, &clean, error) ||
-      !validate_phone (phone, &norm_phone, error) ||
-      !validate_register (register_no, &norm_register, error))
+  if (!prepare_customer (&row, name, phone, register_no, error) ||
+      !_tb_ledger_write (self, add_customer_in_transaction, &row, error))
     return FALSE;
-
-  key = name_key (clean);
-
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
-    return FALSE;
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  _tb_ledger_bind_text (stmt, 1, clean);
-  _tb_ledger_bind_text (stmt, 2, key);
-  _tb_ledger_bind_sealed (self, stmt, 3, norm_phone);
-  _tb_ledger_bind_hash (self, stmt, 4, norm_phone);
-  _tb_ledger_bind_sealed (self, stmt, 5, norm_register);
-  _tb_ledger_bind_hash (self, stmt, 6, norm_register);
-  sqlite3_bind_int64 (stmt, 7, now);
-  sqlite3_bind_int64 (stmt, 8, now);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "add customer");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  id = sqlite3_last_insert_rowid (self->db);
-
-  /* Never the phone or TIN: only whether they were given. */
-  if (!_tb_ledger_audit (self, "customer.add", "customer", id,
-                         norm_register != NULL ? "company" : NULL, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
 
   if (out_id != NULL)
-    *out_id = id;
+    *out_id = row.id;
   return TRUE;
+}
+
+static gboolean
+update_customer_in_transaction (TbLedger  *self,
+                                gpointer   data,
+                                GError   **error)
+{
+  static const char sql[] =
+    "UPDATE customers SET name = ?, name_key = ?, phone_sealed = ?, phone_hash = ?, "
+    "register_sealed = ?, register_hash = ?, updated_us = ? WHERE id = ?";
+  const CustomerRow *row = data;
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_customer (self, stmt, row);
+  sqlite3_bind_int64 (stmt, 7, _tb_ledger_now_us ());
+  sqlite3_bind_int64 (stmt, 8, row->id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "update customer");
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
+                   _("There is no customer number %" PRId64 "."), row->id);
+      return FALSE;
+    }
+  return _tb_ledger_audit (self, "customer.update", "customer", row->id, NULL, error);
 }
 
 gboolean
@@ -213,67 +269,12 @@ tb_ledger_update_customer (TbLedger    *self,
                            const char  *register_no,
                            GError     **error)
 {
-  static const char sql[] =
-    "UPDATE customers SET name = ?, name_key = ?, phone_sealed = ?, phone_hash = ?, "
-    "register_sealed = ?, register_hash = ?, updated_us = ? WHERE id = ?";
-  g_autofree char *clean = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *norm_phone = NULL;
-  g_autofree char *norm_register = NULL;
-  sqlite3_stmt *stmt;
+  g_auto(CustomerRow) row = { id };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
 
-  if (!validate_name (name, &clean, error) ||
-      !validate_phone (phone, &norm_phone, error) ||
-      !validate_register (register_no, &norm_register, error))
-    return FALSE;
-
-  key = name_key (clean);
-
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
-    return FALSE;
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  _tb_ledger_bind_text (stmt, 1, clean);
-  _tb_ledger_bind_text (stmt, 2, key);
-  _tb_ledger_bind_sealed (self, stmt, 3, norm_phone);
-  _tb_ledger_bind_hash (self, stmt, 4, norm_phone);
-  _tb_ledger_bind_sealed (self, stmt, 5, norm_register);
-  _tb_ledger_bind_hash (self, stmt, 6, norm_register);
-  sqlite3_bind_int64 (stmt, 7, _tb_ledger_now_us ());
-  sqlite3_bind_int64 (stmt, 8, id);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "update customer");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      _tb_ledger_rollback (self);
-      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                   _("There is no customer number %" PRId64 "."), id);
-      return FALSE;
-    }
-
-  if (!_tb_ledger_audit (self, "customer.update", "customer", id, NULL, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return prepare_customer (&row, name, phone, register_no, error) &&
+         _tb_ledger_write (self, update_customer_in_transaction, &row, error);
 }
 
 static TbCustomer *

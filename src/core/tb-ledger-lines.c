@@ -12,34 +12,41 @@
 #include "tb-money.h"
 #include "tb-tax.h"
 
+/* The trimmed description, or NULL with @error. */
+static char *
+validate_description (const char  *text,
+                      GError     **error)
+{
+  g_autofree char *description = NULL;
+
+  if (text != NULL && g_utf8_validate (text, -1, NULL))
+    description = g_strstrip (g_strdup (text));
+
+  if (description == NULL || *description == '\0')
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("Describe what is being sold."));
+      return NULL;
+    }
+  if (strlen (description) > 255)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("The description is too long: use at most 255 bytes (about 120 Cyrillic letters)."));
+      return NULL;
+    }
+  return g_steal_pointer (&description);
+}
+
 static gboolean
 validate_line (const TbLineInput  *input,
                char              **out_description,
                TbLineTax          *out_tax,
                GError            **error)
 {
-  g_autofree char *description = NULL;
+  g_autofree char *description = validate_description (input->description, error);
 
-  if (input->description == NULL || !g_utf8_validate (input->description, -1, NULL))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("Describe what is being sold."));
-      return FALSE;
-    }
-
-  description = g_strstrip (g_strdup (input->description));
-  if (*description == '\0')
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("Describe what is being sold."));
-      return FALSE;
-    }
-  if (strlen (description) > 255)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The description is too long: use at most 255 bytes (about 120 Cyrillic letters)."));
-      return FALSE;
-    }
+  if (description == NULL)
+    return FALSE;
 
   if (input->quantity_milli <= 0)
     {
@@ -190,6 +197,67 @@ check_lines_editable (TbLedger           *self,
   return TRUE;
 }
 
+typedef struct
+{
+  gint64             bill_id;
+  const TbLineInput *input;
+  const char        *description;
+  TbLineTax          tax;
+  gint64             line_id;      /* out */
+} AddLine;
+
+static gboolean
+insert_line (TbLedger  *self,
+             AddLine   *op,
+             GError   **error)
+{
+  static const char sql[] =
+    "INSERT INTO bill_lines (bill_id, position, description, quantity_milli, unit_price, amount, "
+    "classification_code, vat, city_tax, vat_e4, city_tax_e4, created_us) "
+    "VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM bill_lines WHERE bill_id = ?1), "
+    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+  const char *code = op->input->classification_code;
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, op->bill_id);
+  _tb_ledger_bind_text (stmt, 2, op->description);
+  sqlite3_bind_int64 (stmt, 3, op->input->quantity_milli);
+  sqlite3_bind_int64 (stmt, 4, op->input->unit_price);
+  sqlite3_bind_int64 (stmt, 5, op->tax.amount);
+  _tb_ledger_bind_text (stmt, 6, code != NULL && *code != '\0' ? code : NULL);
+  sqlite3_bind_int (stmt, 7, op->input->vat ? 1 : 0);
+  sqlite3_bind_int (stmt, 8, op->input->city_tax ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 9, op->tax.vat_e4);
+  sqlite3_bind_int64 (stmt, 10, op->tax.city_tax_e4);
+  sqlite3_bind_int64 (stmt, 11, _tb_ledger_now_us ());
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "add line");
+  op->line_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+add_line_in_transaction (TbLedger  *self,
+                         gpointer   data,
+                         GError   **error)
+{
+  AddLine *op = data;
+  g_autofree char *detail = NULL;
+  TbLedgerBillState state;
+
+  if (!check_lines_editable (self, op->bill_id, &state, error) || !insert_line (self, op, error))
+    return FALSE;
+
+  detail = g_strdup_printf ("line=%" G_GINT64_FORMAT " amount=%" G_GINT64_FORMAT,
+                            op->line_id, op->tax.amount);
+  return refresh_bill_totals (self, op->bill_id, error) &&
+         _tb_ledger_audit (self, "bill.add_line", "bill", op->bill_id, detail, error);
+}
+
 gboolean
 tb_ledger_add_line (TbLedger           *self,
                     gint64              bill_id,
@@ -197,76 +265,95 @@ tb_ledger_add_line (TbLedger           *self,
                     gint64             *out_line_id,
                     GError            **error)
 {
-  static const char sql[] =
-    "INSERT INTO bill_lines (bill_id, position, description, quantity_milli, unit_price, amount, "
-    "classification_code, vat, city_tax, vat_e4, city_tax_e4, created_us) "
-    "VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM bill_lines WHERE bill_id = ?1), "
-    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
   g_autofree char *description = NULL;
-  g_autofree char *detail = NULL;
-  TbLineTax tax;
-  TbLedgerBillState state;
-  sqlite3_stmt *stmt;
-  gint64 line_id;
+  AddLine op = { bill_id, input, NULL };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (input != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!validate_line (input, &description, &tax, error))
+  if (!validate_line (input, &description, &op.tax, error))
     return FALSE;
+  op.description = description;
 
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
+  if (!_tb_ledger_write (self, add_line_in_transaction, &op, error))
     return FALSE;
-
-  if (!check_lines_editable (self, bill_id, &state, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, bill_id);
-  _tb_ledger_bind_text (stmt, 2, description);
-  sqlite3_bind_int64 (stmt, 3, input->quantity_milli);
-  sqlite3_bind_int64 (stmt, 4, input->unit_price);
-  sqlite3_bind_int64 (stmt, 5, tax.amount);
-  _tb_ledger_bind_text (stmt, 6, input->classification_code != NULL && *input->classification_code != '\0'
-                                   ? input->classification_code : NULL);
-  sqlite3_bind_int (stmt, 7, input->vat ? 1 : 0);
-  sqlite3_bind_int (stmt, 8, input->city_tax ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 9, tax.vat_e4);
-  sqlite3_bind_int64 (stmt, 10, tax.city_tax_e4);
-  sqlite3_bind_int64 (stmt, 11, _tb_ledger_now_us ());
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "add line");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  line_id = sqlite3_last_insert_rowid (self->db);
-
-  detail = g_strdup_printf ("line=%" G_GINT64_FORMAT " amount=%" G_GINT64_FORMAT, line_id, tax.amount);
-  if (!refresh_bill_totals (self, bill_id, error) ||
-      !_tb_ledger_audit (self, "bill.add_line", "bill", bill_id, detail, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
   if (out_line_id != NULL)
-    *out_line_id = line_id;
+    *out_line_id = op.line_id;
   return TRUE;
+}
+
+static gboolean
+find_line_bill (TbLedger  *self,
+                gint64     line_id,
+                gint64    *out_bill_id,
+                GError   **error)
+{
+  static const char sql[] = "SELECT bill_id FROM bill_lines WHERE id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, line_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_bill_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "find line");
+  g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
+                       _("That line is no longer on the bill."));
+  return FALSE;
+}
+
+static gboolean
+delete_line (TbLedger  *self,
+             gint64     line_id,
+             GError   **error)
+{
+  static const char sql[] = "DELETE FROM bill_lines WHERE id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, line_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "remove line");
+  return TRUE;
+}
+
+static gboolean
+remove_line_in_transaction (TbLedger  *self,
+                            gpointer   data,
+                            GError   **error)
+{
+  gint64 line_id = *(const gint64 *) data;
+  g_autofree char *detail = NULL;
+  TbLedgerBillState state;
+  gint64 bill_id = 0;
+  gint64 n_payments = 0;
+
+  if (!find_line_bill (self, line_id, &bill_id, error) ||
+      !check_lines_editable (self, bill_id, &state, error) ||
+      !_tb_ledger_count_payments (self, bill_id, &n_payments, error))
+    return FALSE;
+
+  if (n_payments > 0)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("Lines cannot be removed once a payment has been taken on the bill."));
+      return FALSE;
+    }
+
+  detail = g_strdup_printf ("line=%" G_GINT64_FORMAT, line_id);
+  return delete_line (self, line_id, error) &&
+         refresh_bill_totals (self, bill_id, error) &&
+         _tb_ledger_audit (self, "bill.remove_line", "bill", bill_id, detail, error);
 }
 
 gboolean
@@ -274,75 +361,7 @@ tb_ledger_remove_line (TbLedger  *self,
                        gint64     line_id,
                        GError   **error)
 {
-  static const char find_sql[] = "SELECT bill_id FROM bill_lines WHERE id = ?";
-  static const char delete_sql[] = "DELETE FROM bill_lines WHERE id = ?";
-  g_autofree char *detail = NULL;
-  sqlite3_stmt *stmt;
-  gint64 bill_id;
-  gint64 n_payments = 0;
-  TbLedgerBillState state;
-
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
 
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
-    return FALSE;
-
-  stmt = _tb_ledger_stmt (self, find_sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, line_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      _tb_ledger_rollback (self);
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                           _("That line is no longer on the bill."));
-      return FALSE;
-    }
-  bill_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (!check_lines_editable (self, bill_id, &state, error) ||
-      !_tb_ledger_count_payments (self, bill_id, &n_payments, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  if (n_payments > 0)
-    {
-      _tb_ledger_rollback (self);
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
-                           _("Lines cannot be removed once a payment has been taken on the bill."));
-      return FALSE;
-    }
-
-  stmt = _tb_ledger_stmt (self, delete_sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, line_id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "remove line");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-
-  detail = g_strdup_printf ("line=%" G_GINT64_FORMAT, line_id);
-  if (!refresh_bill_totals (self, bill_id, error) ||
-      !_tb_ledger_audit (self, "bill.remove_line", "bill", bill_id, detail, error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return _tb_ledger_write (self, remove_line_in_transaction, &line_id, error);
 }

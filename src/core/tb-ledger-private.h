@@ -78,6 +78,15 @@ gboolean      _tb_ledger_begin      (TbLedger     *self,
 gboolean      _tb_ledger_commit     (TbLedger     *self,
                                      GError      **error);
 void          _tb_ledger_rollback   (TbLedger     *self);
+/* Runs @func in one BEGIN IMMEDIATE transaction under the write lock: commits when it returns
+ * TRUE, rolls back (keeping its error) when it returns FALSE. */
+typedef gboolean (*TbLedgerWriteFunc) (TbLedger  *self,
+                                       gpointer   data,
+                                       GError   **error);
+gboolean      _tb_ledger_write      (TbLedger           *self,
+                                     TbLedgerWriteFunc   func,
+                                     gpointer            data,
+                                     GError            **error);
 gboolean      _tb_ledger_audit      (TbLedger     *self,
                                      const char   *action,
                                      const char   *entity,

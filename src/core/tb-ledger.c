@@ -196,6 +196,24 @@ _tb_ledger_rollback (TbLedger *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+gboolean
+_tb_ledger_write (TbLedger           *self,
+                  TbLedgerWriteFunc   func,
+                  gpointer            data,
+                  GError            **error)
+{
+  TB_LEDGER_LOCK (self);
+
+  if (!_tb_ledger_begin (self, error))
+    return FALSE;
+  if (!func (self, data, error))
+    {
+      _tb_ledger_rollback (self);
+      return FALSE;
+    }
+  return _tb_ledger_commit (self, error);
+}
+
 void
 _tb_ledger_bind_text (sqlite3_stmt *stmt,
                       int           index,
@@ -301,17 +319,64 @@ ensure_private_file (const char  *path,
 }
 
 static gboolean
-migrate (TbLedger  *self,
-         GError   **error)
+read_user_version (TbLedger  *self,
+                   int       *out_version,
+                   GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int version = 0;
+  int rc;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
     return _tb_ledger_fail (self, error, "user_version");
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
+  rc = sqlite3_step (stmt);
+  *out_version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return _tb_ledger_fail (self, error, "user_version");
+  return TRUE;
+}
+
+/* Migration number *@data + 1, inside its own transaction: a crash mid-migration leaves the
+ * previous version. The version is read again inside the transaction, so when several
+ * processes open a new or older ledger at once, each step runs exactly once. */
+static gboolean
+migrate_step (TbLedger  *self,
+              gpointer   data,
+              GError   **error)
+{
+  guint i = *(const guint *) data;
+  g_autoptr(GBytes) sql = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *pragma = NULL;
+  int version;
+
+  if (!read_user_version (self, &version, error))
+    return FALSE;
+  if (version > (int) i)
+    return TRUE;
+
+  /* Looked up in our own bundle: a static library drops the auto-registering constructor of
+   * an unreferenced resource object. */
+  sql = g_resource_lookup_data (tb_core_get_resource (), migrations[i],
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (sql == NULL)
+    return FALSE;
+
+  script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+  pragma = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+  return exec_simple (self, script, error) &&
+         exec_simple (self, pragma, error) &&
+         _tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error);
+}
+
+static gboolean
+migrate (TbLedger  *self,
+         GError   **error)
+{
+  int version = 0;
+
+  if (!read_user_version (self, &version, error))
+    return FALSE;
 
   if (version > (int) G_N_ELEMENTS (migrations))
     {
@@ -322,40 +387,10 @@ migrate (TbLedger  *self,
     }
 
   for (guint i = (guint) version; i < G_N_ELEMENTS (migrations); i++)
-    {
-      g_autoptr(GBytes) sql = NULL;
-      g_autofree char *script = NULL;
-      g_autofree char *pragma = NULL;
+    if (!_tb_ledger_write (self, migrate_step, &i, error))
+      return FALSE;
 
-      /* Looked up in our own bundle: a static library drops the auto-registering
-       * constructor of an unreferenced resource object. */
-      sql = g_resource_lookup_data (tb_core_get_resource (), migrations[i],
-                                    G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-      if (sql == NULL)
-        return FALSE;
-
-      script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
-      pragma = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
-
-      /* Each step is its own transaction: a crash mid-migration leaves the previous version. */
-      if (!_tb_ledger_begin (self, error))
-        return FALSE;
-      if (!exec_simple (self, script, error) || !exec_simple (self, pragma, error))
-        {
-          _tb_ledger_rollback (self);
-          return FALSE;
-        }
-      if (!_tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error))
-        {
-          _tb_ledger_rollback (self);
-          return FALSE;
-        }
-      if (!_tb_ledger_commit (self, error))
-        return FALSE;
-      version = (int) i + 1;
-    }
-
-  self->schema_version = version;
+  self->schema_version = G_N_ELEMENTS (migrations);
   return TRUE;
 }
 
@@ -378,6 +413,26 @@ open_connection (TbLedger   *self,
   return TRUE;
 }
 
+/* Switching to WAL needs the exclusive lock and SQLite does not wait for it (another
+ * connection could be waiting on us). When several processes create the ledger at once, the
+ * losers wait for the winner through BEGIN EXCLUSIVE, which does wait, then switch (or find the
+ * file switched already). */
+static gboolean
+switch_to_wal (TbLedger  *self,
+               GError   **error)
+{
+  for (int attempt = 0; ; attempt++)
+    {
+      int rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+      if (rc == SQLITE_OK)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_BUSY || attempt == 3 ||
+          sqlite3_exec (self->db, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return _tb_ledger_fail (self, error, "PRAGMA journal_mode = WAL");
+    }
+}
+
 static gboolean
 open_writer (TbLedger  *self,
              GError   **error)
@@ -387,7 +442,7 @@ open_writer (TbLedger  *self,
 
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  if (!exec_simple (self, "PRAGMA journal_mode = WAL", error) ||
+  if (!switch_to_wal (self, error) ||
       !exec_simple (self, "PRAGMA synchronous = FULL", error) ||
       !exec_simple (self, "PRAGMA foreign_keys = ON", error) ||
       !exec_simple (self, "PRAGMA trusted_schema = OFF", error))

@@ -1013,6 +1013,66 @@ test_concurrent_settle (Fixture       *f,
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 2000);
 }
 
+typedef struct
+{
+  const char *path;
+  int         waiting;
+  int         opened;
+  GMutex      lock;
+  GCond       go;
+} FirstOpen;
+
+static gpointer
+first_open_thread (gpointer user_data)
+{
+  FirstOpen *race = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = NULL;
+
+  g_mutex_lock (&race->lock);
+  race->waiting--;
+  g_cond_broadcast (&race->go);
+  while (race->waiting > 0)
+    g_cond_wait (&race->go, &race->lock);
+  g_mutex_unlock (&race->lock);
+
+  ledger = tb_ledger_open (race->path, &error);
+  g_mutex_lock (&race->lock);
+  if (ledger != NULL)
+    race->opened++;
+  else
+    g_test_message ("open failed: %s", error->message);
+  g_mutex_unlock (&race->lock);
+  return NULL;
+}
+
+/* Desks starting together on a brand-new ledger all open it, with one key. */
+static void
+test_concurrent_first_open (void)
+{
+  g_autofree char *dir = tb_test_tmpdir_new ();
+
+  for (int round = 0; round < 30; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("fresh-%d.db", round);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      FirstOpen race = { path, 6, 0 };
+      GThread *threads[6];
+
+      g_mutex_init (&race.lock);
+      g_cond_init (&race.go);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("desk", first_open_thread, &race);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      g_mutex_clear (&race.lock);
+      g_cond_clear (&race.go);
+      g_assert_cmpint (race.opened, ==, 6);
+    }
+
+  tb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static void
 test_seal (void)
 {
@@ -1076,6 +1136,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/tulbur/ledger/too-new", test_too_new);
   g_test_add_func ("/tulbur/ledger/seal", test_seal);
+  g_test_add_func ("/tulbur/ledger/concurrent-first-open", test_concurrent_first_open);
 
   return g_test_run ();
 }
