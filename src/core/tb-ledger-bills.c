@@ -382,16 +382,41 @@ read_receipt_choices (TbLedger  *self,
   return TRUE;
 }
 
+/* The bill row alone, on the read connection. */
+static TbBill *
+read_bill (TbLedger  *self,
+           gint64     bill_id,
+           GError   **error)
+{
+  static const char sql[] =
+    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM " WHERE b.id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
+  TbBill *bill = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, bill_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    bill = _tb_ledger_read_bill_row (stmt);
+  else if (rc != SQLITE_DONE)
+    _tb_ledger_read_fail (self, error, "get bill");
+  else
+    g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
+                 _("There is no bill number %" PRId64 "."), bill_id);
+  sqlite3_reset (stmt);
+  return bill;
+}
+
 TbBill *
 tb_ledger_get_bill (TbLedger  *self,
                     gint64     bill_id,
                     GError   **error)
 {
-  static const char sql[] =
-    "SELECT " TB_LEDGER_BILL_COLUMNS TB_LEDGER_BILL_FROM " WHERE b.id = ?";
   g_autoptr(TbBill) bill = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  gboolean ok;
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
@@ -401,39 +426,14 @@ tb_ledger_get_bill (TbLedger  *self,
   if (!_tb_ledger_read_begin (self, error))
     return NULL;
 
-  stmt = _tb_ledger_read_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_read_end (self);
-      return NULL;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, bill_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    bill = _tb_ledger_read_bill_row (stmt);
-  sqlite3_reset (stmt);
-
-  if (bill == NULL)
-    {
-      if (rc != SQLITE_DONE)
-        _tb_ledger_read_fail (self, error, "get bill");
-      else
-        g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                     _("There is no bill number %" PRId64 "."), bill_id);
-      _tb_ledger_read_end (self);
-      return NULL;
-    }
-
-  if (!read_lines (self, bill, error) || !read_payments (self, bill, error) ||
-      !read_receipt_choices (self, bill, error))
-    {
-      _tb_ledger_read_end (self);
-      return NULL;
-    }
-
+  bill = read_bill (self, bill_id, error);
+  ok = bill != NULL &&
+       read_lines (self, bill, error) &&
+       read_payments (self, bill, error) &&
+       read_receipt_choices (self, bill, error);
   _tb_ledger_read_end (self);
-  return g_steal_pointer (&bill);
+
+  return ok ? g_steal_pointer (&bill) : NULL;
 }
 
 gboolean

@@ -42,6 +42,39 @@ format_utc (gint64 us)
   return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
 }
 
+/* One CSV row for the payment @stmt is on (columns as in tb_ledger_export_payments_csv). */
+static void
+append_payment_row (GString      *out,
+                    sqlite3_stmt *stmt)
+{
+  g_autofree char *created = format_utc (sqlite3_column_int64 (stmt, 1));
+  g_autofree char *amount = tb_money_format_decimal (sqlite3_column_int64 (stmt, 4));
+
+  g_string_append_printf (out, "%" G_GINT64_FORMAT ",", (gint64) sqlite3_column_int64 (stmt, 0));
+  append_csv_field (out, created);
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 2));
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 10));
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 3));
+  g_string_append_c (out, ',');
+  append_csv_field (out, amount);
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 5));
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 6));
+  g_string_append_c (out, ',');
+  append_csv_field (out, (const char *) sqlite3_column_text (stmt, 7));
+  g_string_append_c (out, ',');
+  if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 8));
+  g_string_append_c (out, ',');
+  if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 9));
+  g_string_append (out, "\r\n");
+}
+
 gboolean
 tb_ledger_export_payments_csv (TbLedger  *self,
                                gint64     from_us,
@@ -73,34 +106,7 @@ tb_ledger_export_payments_csv (TbLedger  *self,
                         "provider_txn_id,intent_id,refund_of\r\n");
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *created = format_utc (sqlite3_column_int64 (stmt, 1));
-      g_autofree char *amount = tb_money_format_decimal (sqlite3_column_int64 (stmt, 4));
-
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", (gint64) sqlite3_column_int64 (stmt, 0));
-      append_csv_field (out, created);
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 10));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 3));
-      g_string_append_c (out, ',');
-      append_csv_field (out, amount);
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 5));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 6));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 7));
-      g_string_append_c (out, ',');
-      if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 8));
-      g_string_append_c (out, ',');
-      if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 9));
-      g_string_append (out, "\r\n");
-    }
+    append_payment_row (out, stmt);
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
