@@ -21,8 +21,7 @@
  * a thumbnailer or any library that merely opens and closes the ledger, its -wal or its -shm
  * silently drops SQLite's locks. Another process (tulbur-cli) can then take the exclusive lock
  * on its last close, checkpoint and delete the WAL this process is still writing to, and this
- * process's later commits become invisible to everyone else (SQLite's "How To Corrupt"
- * document, §2.2).
+ * process's later commits become invisible to everyone else (a pitfall SQLite documents).
  *
  * So Tulbur replaces the VFS's "fcntl" system call. A lock request on a file becomes an open
  * file description (OFD) lock on ONE descriptor per inode that this file opens itself (through
@@ -35,7 +34,10 @@
  * - OFD and POSIX locks on Linux conflict with each other, so plain SQLite in other processes
  *   (the sqlite3 tool, an older tulbur-cli) is still excluded correctly.
  * This covers the database file and the -shm file (the WAL locks live there); SQLite never locks
- * the -wal file. Other fcntl commands pass through unchanged. */
+ * the -wal file. Other fcntl commands pass through unchanged, and SQLite's own closes release
+ * the locks as POSIX would (tb_ledger_close).
+ * Limits: the descriptors are close-on-exec, but a child forked without exec shares the locks
+ * until it exits; without OFD locks (not Linux) SQLite keeps its POSIX locks and the pitfall. */
 
 #if defined(F_OFD_SETLK) && defined(__linux__)
 
