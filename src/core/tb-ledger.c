@@ -281,9 +281,9 @@ tb_ledger_default_path (void)
   if (env != NULL && *env != '\0')
     return g_strdup (env);
 
-  /* Keep it here, in ~/.local/share: file choosers and thumbnailers do not wander into a
-   * hidden folder on their own, so they rarely open (and close) the ledger's files. Closing one
-   * no longer drops SQLite's locks (tb-ledger-lock.c), but the ledger is best left alone. */
+  /* Keep it in $XDG_DATA_HOME (~/.local/share): file choosers and thumbnailers do not wander
+   * into that hidden folder on their own, so they rarely open (and close) the ledger's files.
+   * Closing one no longer drops SQLite's locks (tb-ledger-lock.c); still, best left alone. */
   return g_build_filename (g_get_user_data_dir (), "tulbur", "tulbur.db", NULL);
 }
 
