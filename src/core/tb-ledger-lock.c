@@ -69,7 +69,9 @@ lock_key_equal (gconstpointer a,
 }
 
 /* A new open file description of the file behind @fd: read-write when allowed (a write lock
- * needs it), else read-only (then only read locks are possible, as on @fd itself). */
+ * needs it), else read-only (then only read locks are possible, as on @fd itself). Without
+ * /proc, a duplicate of @fd: it shares @fd's description, which then lives on (with its locks)
+ * after SQLite closes @fd, so it serves as well except for its access mode. */
 static int
 reopen (int fd)
 {
@@ -78,6 +80,8 @@ reopen (int fd)
 
   if (own < 0 && (errno == EACCES || errno == EROFS))
     own = open (proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (own < 0 && errno == ENOENT)
+    own = fcntl (fd, F_DUPFD_CLOEXEC, 3);
   return own;
 }
 
