@@ -429,7 +429,11 @@ switch_to_wal (TbLedger  *self,
         return TRUE;
       if ((rc & 0xff) != SQLITE_BUSY || attempt == 3 ||
           sqlite3_exec (self->db, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        return _tb_ledger_fail (self, error, "PRAGMA journal_mode = WAL");
+        {
+          _tb_ledger_fail (self, error, "PRAGMA journal_mode = WAL");
+          _tb_ledger_rollback (self);
+          return FALSE;
+        }
     }
 }
 
