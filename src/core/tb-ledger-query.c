@@ -1,4 +1,4 @@
-/* tb-ledger-query.c: bill lists, counts and CSV export
+/* tb-ledger-query.c: bill lists and counts
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -235,7 +235,7 @@ search_is_broad (TbLedger     *self,
     "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bills WHERE ?4 IS NOT NULL AND number >= ?4 AND number < ?5 LIMIT ?1))"
     " + (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN bills b ON b.customer_id = c.id"
     "    WHERE c.name_key >= ?6 AND c.name_key < ?7 LIMIT ?1))";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, NULL);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, NULL);
   gboolean broad = FALSE;
 
   if (stmt == NULL)
@@ -263,7 +263,7 @@ collect_bills (TbLedger      *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "list bills");
+      _tb_ledger_read_fail (self, error, "list bills");
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -287,7 +287,7 @@ tb_ledger_list_bills (TbLedger      *self,
 
   limit = MIN (limit, 1000);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
   searching = prepare_search (self, search_text, &search);
   if (!searching)
@@ -297,7 +297,7 @@ tb_ledger_list_bills (TbLedger      *self,
   else
     sql = narrow_sql[shape];
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -316,7 +316,7 @@ count_from_table (TbLedger      *self,
 {
   static const char sql[] =
     "SELECT COALESCE(SUM(n), 0) FROM bill_counts WHERE ?1 IS NULL OR status = ?1 OR status = ?2";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_read_stmt (self, sql, error);
   guint n = 0;
 
   if (stmt == NULL)
@@ -327,7 +327,7 @@ count_from_table (TbLedger      *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = (guint) sqlite3_column_int64 (stmt, 0);
   else
-    _tb_ledger_fail (self, error, "count bills");
+    _tb_ledger_read_fail (self, error, "count bills");
   sqlite3_reset (stmt);
   return n;
 }
@@ -355,11 +355,11 @@ tb_ledger_count_bills (TbLedger      *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), 0);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
   if (prepare_search (self, search_text, &search))
     {
-      stmt = _tb_ledger_stmt (self, search_sql[shape_for (filter)], error);
+      stmt = _tb_ledger_read_stmt (self, search_sql[shape_for (filter)], error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);
@@ -369,7 +369,7 @@ tb_ledger_count_bills (TbLedger      *self,
     return count_from_table (self, filter, error);
   else
     {
-      stmt = _tb_ledger_stmt (self, today_sql, error);
+      stmt = _tb_ledger_read_stmt (self, today_sql, error);
       if (stmt == NULL)
         return 0;
       bind_filter (stmt, filter);
@@ -378,105 +378,7 @@ tb_ledger_count_bills (TbLedger      *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = (guint) sqlite3_column_int64 (stmt, 0);
   else
-    _tb_ledger_fail (self, error, "count bills");
+    _tb_ledger_read_fail (self, error, "count bills");
   sqlite3_reset (stmt);
   return n;
-}
-
-/* RFC 4180: quote a field when it holds a comma, a quote or a line break; double the quotes. */
-static void
-append_csv_field (GString    *out,
-                  const char *value)
-{
-  if (value == NULL)
-    return;
-
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, value);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static char *
-format_utc (gint64 us)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
-}
-
-gboolean
-tb_ledger_export_payments_csv (TbLedger  *self,
-                               gint64     from_us,
-                               gint64     to_us,
-                               GString   *out,
-                               GError   **error)
-{
-  static const char sql[] =
-    "SELECT p.id, p.created_us, b.number, p.method, p.amount, b.currency, p.reference, "
-    "p.provider_txn_id, p.intent_id, p.refund_of, c.name "
-    "FROM payments p JOIN bills b ON b.id = p.bill_id LEFT JOIN customers c ON c.id = b.customer_id "
-    "WHERE p.created_us >= ?1 AND (?2 = 0 OR p.created_us < ?2) ORDER BY p.id";
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  TB_LEDGER_LOCK (self);
-
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, from_us);
-  sqlite3_bind_int64 (stmt, 2, to_us);
-
-  g_string_append (out, "payment_id,created_utc,bill,customer,method,amount,currency,reference,"
-                        "provider_txn_id,intent_id,refund_of\r\n");
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *created = format_utc (sqlite3_column_int64 (stmt, 1));
-      g_autofree char *amount = tb_money_format_decimal (sqlite3_column_int64 (stmt, 4));
-
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", (gint64) sqlite3_column_int64 (stmt, 0));
-      append_csv_field (out, created);
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 10));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 3));
-      g_string_append_c (out, ',');
-      append_csv_field (out, amount);
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 5));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 6));
-      g_string_append_c (out, ',');
-      append_csv_field (out, (const char *) sqlite3_column_text (stmt, 7));
-      g_string_append_c (out, ',');
-      if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 8));
-      g_string_append_c (out, ',');
-      if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 9));
-      g_string_append (out, "\r\n");
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    return _tb_ledger_fail (self, error, "export");
-  return TRUE;
 }

@@ -86,14 +86,16 @@ read_receipt (TbLedger     *self,
   return r;
 }
 
+/* On @conn, whose lock the caller holds. */
 static TbReceipt *
-get_receipt_locked (TbLedger  *self,
-                    gint64     receipt_id,
-                    gboolean   with_receiver,
-                    GError   **error)
+get_receipt_locked (TbLedger      *self,
+                    TbLedgerConn   conn,
+                    gint64         receipt_id,
+                    gboolean       with_receiver,
+                    GError       **error)
 {
   static const char sql[] = "SELECT " RECEIPT_COLUMNS RECEIPT_FROM " WHERE r.id = ?";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt = _tb_ledger_conn_stmt (self, conn, sql, error);
   TbReceipt *receipt = NULL;
   int rc;
 
@@ -105,7 +107,7 @@ get_receipt_locked (TbLedger  *self,
   if (rc == SQLITE_ROW)
     receipt = read_receipt (self, stmt, with_receiver);
   else if (rc != SQLITE_DONE)
-    _tb_ledger_fail (self, error, "get receipt");
+    _tb_ledger_conn_fail (self, conn, error, "get receipt");
   else
     g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
                  _("There is no receipt number %" PRId64 "."), receipt_id);
@@ -121,10 +123,12 @@ tb_ledger_get_receipt (TbLedger  *self,
 {
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
-  return get_receipt_locked (self, receipt_id, with_receiver, error);
+  TB_LEDGER_READ_LOCK (self);
+  return get_receipt_locked (self, TB_LEDGER_READER, receipt_id, with_receiver, error);
 }
 
+/* Rows of a statement on the read connection. */
+/* The rows of @stmt, a statement on the read connection. */
 static GPtrArray *
 collect (TbLedger      *self,
          sqlite3_stmt  *stmt,
@@ -139,7 +143,7 @@ collect (TbLedger      *self,
 
   if (rc != SQLITE_DONE)
     {
-      _tb_ledger_fail (self, error, "list receipts");
+      _tb_ledger_read_fail (self, error, "list receipts");
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -178,9 +182,9 @@ tb_ledger_list_receipts (TbLedger         *self,
       break;
     }
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
   _tb_ledger_bind_text (stmt, 1, a);
@@ -204,9 +208,9 @@ tb_ledger_due_receipts (TbLedger  *self,
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);
 
-  TB_LEDGER_LOCK (self);
+  TB_LEDGER_READ_LOCK (self);
 
-  stmt = _tb_ledger_stmt (self, sql, error);
+  stmt = _tb_ledger_read_stmt (self, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now_us);
@@ -236,7 +240,7 @@ change_receipt (TbLedger      *self,
   if (!_tb_ledger_begin (self, error))
     return FALSE;
 
-  receipt = get_receipt_locked (self, receipt_id, FALSE, error);
+  receipt = get_receipt_locked (self, TB_LEDGER_WRITER, receipt_id, FALSE, error);
   if (receipt == NULL)
     {
       _tb_ledger_rollback (self);
@@ -508,7 +512,7 @@ tb_ledger_receipt_note_copy (TbLedger  *self,
 
   TB_LEDGER_LOCK (self);
 
-  before = get_receipt_locked (self, receipt_id, FALSE, error);
+  before = get_receipt_locked (self, TB_LEDGER_WRITER, receipt_id, FALSE, error);
   if (before == NULL)
     return -1;
 
@@ -552,6 +556,70 @@ empty_to_null (const char *text)
   return text != NULL && *text != '\0' ? text : NULL;
 }
 
+/* Checked here so that a bad value never reaches QPay (issue #6). @args holds the choices
+ * (empty strings already made NULL); the phone is replaced by its digits in *@out_digits. */
+static gboolean
+validate_choices (const ReceiptArgs  *args,
+                  char              **out_digits,
+                  GError            **error)
+{
+  if (args->a != NULL && g_strcmp0 (args->a, "CITIZEN") != 0 && g_strcmp0 (args->a, "COMPANY") != 0)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("The receipt is for a citizen or a company."));
+      return FALSE;
+    }
+  if (args->b != NULL)
+    {
+      *out_digits = tb_seal_normalize_phone (args->b);
+      if (!digits_only (*out_digits, 8) || strlen (args->b) > 20)
+        {
+          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                               _("An e-barimt phone number has 8 digits, for example 99112233."));
+          return FALSE;
+        }
+    }
+  if (args->c != NULL && !digits_only (args->c, 4))
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("A district code has 4 digits, for example 3505."));
+      return FALSE;
+    }
+  if (args->d != NULL && !digits_only (args->d, 7))
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+                           _("A classification code has 7 digits, for example 6743000."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_choices_in_transaction (TbLedger  *self,
+                            gpointer   data,
+                            GError   **error)
+{
+  static const char sql[] =
+    "UPDATE bills SET receipt_receiver_type = ?1, receipt_phone_sealed = ?2, "
+    "receipt_district_code = ?3, receipt_classification_code = ?4, updated_us = ?5 WHERE id = ?6";
+  const ReceiptArgs *args = data;
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_choices (self, stmt, args);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "bill receipt");
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
+                   _("There is no bill number %" PRId64 "."), args->id);
+      return FALSE;
+    }
+  return _tb_ledger_audit (self, "bill.receipt_choices", "bill", args->id,
+                           args->a != NULL ? args->a : "default", error);
+}
+
 gboolean
 tb_ledger_set_bill_receipt (TbLedger    *self,
                             gint64       bill_id,
@@ -561,86 +629,16 @@ tb_ledger_set_bill_receipt (TbLedger    *self,
                             const char  *classification_code,
                             GError     **error)
 {
-  static const char sql[] =
-    "UPDATE bills SET receipt_receiver_type = ?1, receipt_phone_sealed = ?2, "
-    "receipt_district_code = ?3, receipt_classification_code = ?4, updated_us = ?5 WHERE id = ?6";
   g_autofree char *digits = NULL;
-  ReceiptArgs args = { bill_id, NULL, NULL, NULL, NULL, 0, FALSE, NULL };
-  sqlite3_stmt *stmt;
+  ReceiptArgs args = { bill_id, empty_to_null (receiver_type), empty_to_null (phone),
+                       empty_to_null (district_code), empty_to_null (classification_code),
+                       0, FALSE, NULL };
 
   g_return_val_if_fail (TB_IS_LEDGER (self), FALSE);
 
-  receiver_type = empty_to_null (receiver_type);
-  district_code = empty_to_null (district_code);
-  classification_code = empty_to_null (classification_code);
-  phone = empty_to_null (phone);
-
-  /* Checked here so that a bad value never reaches QPay (issue #6). */
-  if (receiver_type != NULL && g_strcmp0 (receiver_type, "CITIZEN") != 0 &&
-      g_strcmp0 (receiver_type, "COMPANY") != 0)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The receipt is for a citizen or a company."));
-      return FALSE;
-    }
-  if (phone != NULL)
-    {
-      digits = tb_seal_normalize_phone (phone);
-      if (!digits_only (digits, 8) || strlen (phone) > 20)
-        {
-          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                               _("An e-barimt phone number has 8 digits, for example 99112233."));
-          return FALSE;
-        }
-    }
-  if (district_code != NULL && !digits_only (district_code, 4))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A district code has 4 digits, for example 3505."));
-      return FALSE;
-    }
-  if (classification_code != NULL && !digits_only (classification_code, 7))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A classification code has 7 digits, for example 6743000."));
-      return FALSE;
-    }
-
-  args.a = receiver_type;
-  args.b = digits;
-  args.c = district_code;
-  args.d = classification_code;
-
-  TB_LEDGER_LOCK (self);
-
-  if (!_tb_ledger_begin (self, error))
+  if (!validate_choices (&args, &digits, error))
     return FALSE;
-  stmt = _tb_ledger_stmt (self, sql, error);
-  if (stmt == NULL)
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  bind_choices (self, stmt, &args);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _tb_ledger_fail (self, error, "bill receipt");
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  if (sqlite3_changes (self->db) == 0)
-    {
-      _tb_ledger_rollback (self);
-      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND,
-                   _("There is no bill number %" PRId64 "."), bill_id);
-      return FALSE;
-    }
-  if (!_tb_ledger_audit (self, "bill.receipt_choices", "bill", bill_id,
-                         receiver_type != NULL ? receiver_type : "default", error) ||
-      !_tb_ledger_commit (self, error))
-    {
-      _tb_ledger_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  args.b = digits;   /* the phone is stored as its digits, sealed */
+
+  return _tb_ledger_write (self, set_choices_in_transaction, &args, error);
 }

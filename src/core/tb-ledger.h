@@ -15,10 +15,17 @@ G_BEGIN_DECLS
  * file beside it ("<db>.key") holding the key that seals personal data (customer phone and
  * TIN, Ebarimt receivers): those never sit in the database as plain text.
  *
- * All calls are synchronous. A TbLedger is thread-safe (one connection behind an internal
- * mutex), so UI code runs writes — which wait for fsync — in a GTask thread
- * (g_task_run_in_thread) and never on the main loop. Several TbLedger objects, in several
- * processes, may open the same file: writes serialize on BEGIN IMMEDIATE with a busy timeout. */
+ * All calls are synchronous. A TbLedger is thread-safe and holds two connections to the file:
+ * - writes go through a read-write connection behind its own mutex, and serialize with other
+ *   processes on BEGIN IMMEDIATE with a busy timeout (up to 10 s), so UI code runs them — they
+ *   also wait for fsync — in a worker thread (tb-ledger-task.h), never on the main loop;
+ * - the read-only calls (get_bill, lookup_bill, list_bills, count_bills, get_customer,
+ *   find_customers, get/list/due receipts, list_audit, export) use a second, read-only
+ *   connection behind a second mutex. In WAL mode a read never waits for a writer, in this
+ *   process or another, so the main loop may call them directly.
+ * Several TbLedger objects, in several processes, may open the same file. SQLite's POSIX locks
+ * are made safe against other code in the process closing a descriptor of the file (see
+ * tb-ledger-lock.c). */
 
 #define TB_LEDGER_ERROR (tb_ledger_error_quark ())
 
@@ -103,13 +110,15 @@ typedef struct
   gboolean    city_tax;
 } TbLineInput;
 
-/* Adds a line and updates the bill's totals and status, in one transaction. Not on a VOID bill. */
+/* Adds a line and updates the bill's totals and status, in one transaction. Not on a VOID bill,
+ * nor once the bill is fully PAID or has a REGISTERED e-receipt: its lines are then locked
+ * (TB_LEDGER_ERROR_STATE) and further items go on a new bill. */
 gboolean    tb_ledger_add_line      (TbLedger          *self,
                                      gint64             bill_id,
                                      const TbLineInput *input,
                                      gint64            *out_line_id,
                                      GError           **error);
-/* Removes a line; only while the bill has no payments. */
+/* Removes a line; only while the bill has no payments (and so is not locked either). */
 gboolean    tb_ledger_remove_line   (TbLedger     *self,
                                      gint64        line_id,
                                      GError      **error);
@@ -135,6 +144,9 @@ typedef struct
   /* QPay payments queue an Ebarimt receipt in the same transaction; with this set (receipts
    * switched off) the receipt row is recorded as SKIPPED instead. */
   gboolean         skip_receipt;
+  /* Cash and card only: record more than what is due (tulbur-cli --allow-overpay). Without it
+   * such a payment, or one on a PAID bill, is refused inside the transaction. */
+  gboolean         allow_overpay;
 } TbSettleRequest;
 
 typedef struct
@@ -148,10 +160,13 @@ typedef struct
 } TbSettleResult;
 
 /* One BEGIN IMMEDIATE transaction: insert the payment (a duplicate (method, provider_txn_id)
- * changes nothing and reports already_settled), update the bill's paid total and status,
- * mark the intent PAID, queue a receipt for QPay payments, write the audit row.
- * A payment on a VOID bill is still recorded (money that arrived is never dropped) and the
- * bill is flagged overpaid. */
+ * changes nothing and reports already_settled), check the amount rules, update the bill's paid
+ * total and status, mark the intent PAID, queue a receipt for QPay payments, write the audit row.
+ * Every rule is checked inside the transaction, against the bill as it is then:
+ * - a provider's payment (QPay, KHQR) is always recorded: money that arrived is never dropped.
+ *   On a VOID bill, or beyond what is due, the bill is flagged overpaid;
+ * - staff-entered cash or card on a VOID bill fails with TB_LEDGER_ERROR_STATE; on a PAID bill
+ *   (STATE) or beyond what is due (INVALID) it fails unless allow_overpay is set. */
 gboolean    tb_ledger_settle        (TbLedger              *self,
                                      const TbSettleRequest *request,
                                      TbSettleResult        *out_result,
@@ -370,7 +385,10 @@ gboolean    tb_ledger_set_bill_receipt (TbLedger   *self,
 
 /* Several settlements in ONE transaction: all of them or none. A provider check that reports
  * several payments for one invoice settles them together, so a crash can never leave some of
- * them recorded and the intent already PAID (which the reconciler would not look at again). */
+ * them recorded and the intent already PAID (which the reconciler would not look at again).
+ * The cash and card parts of one payment go in together the same way: each part is checked
+ * against what the parts before it left due, so their combined amount is checked too, and a
+ * part that fails leaves none of them recorded. */
 gboolean    tb_ledger_settle_many   (TbLedger              *self,
                                      const TbSettleRequest *requests,
                                      guint                  n_requests,

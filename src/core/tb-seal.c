@@ -53,12 +53,33 @@ read_key (const char  *path,
 }
 
 static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  gsize written = 0;
+
+  while (written < len)
+    {
+      gssize n = write (fd, data + written, len - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      written += (gsize) n;
+    }
+  return fsync (fd) == 0;
+}
+
+static gboolean
 create_key (const char  *path,
             guint8      *key,
             GError     **error)
 {
+  g_autofree char *tmp = g_strconcat (path, ".new-XXXXXX", NULL);
+  int saved = 0;
   int fd;
-  gssize written = 0;
 
   if (RAND_bytes (key, KEY_BYTES) != 1)
     {
@@ -67,48 +88,29 @@ create_key (const char  *path,
       return FALSE;
     }
 
-  /* O_EXCL: two processes starting at once must not each write a different key. */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  /* Written in full under a temporary name, then linked into place: neither a crash nor a second
+   * process starting at the same moment can ever see a half-written key. link() refuses to
+   * replace a key another process put there first (EEXIST): then that key is the one. */
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
+    saved = errno;
+  else if (!write_all (fd, key, KEY_BYTES))
+    saved = errno != 0 ? errno : EIO;
+  if (fd >= 0 && close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && link (tmp, path) != 0)
+    saved = errno;
+  if (fd >= 0)
+    g_unlink (tmp);
+
+  if (saved == EEXIST)
+    return read_key (path, key, error);
+  if (saved != 0)
     {
-      int saved = errno;
-
-      if (saved == EEXIST)
-        return read_key (path, key, error);
-
-      g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_OPEN,
-                   _("Could not create the ledger key file “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-
-  while (written < KEY_BYTES)
-    {
-      gssize n = write (fd, key + written, KEY_BYTES - written);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-
-          close (fd);
-          g_unlink (path);
-          g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_OPEN,
-                       _("Could not write the ledger key file “%s”: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      written += n;
-    }
-
-  if (fsync (fd) != 0 || close (fd) != 0)
-    {
-      int saved = errno;
-
       g_set_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_OPEN,
                    _("Could not write the ledger key file “%s”: %s"), path, g_strerror (saved));
       return FALSE;
     }
-
   return TRUE;
 }
 

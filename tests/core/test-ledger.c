@@ -339,10 +339,165 @@ test_settle_idempotent_and_status (Fixture       *f,
   g_assert_cmpint (raw_exec (f->path, "DELETE FROM bills"), !=, SQLITE_OK);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.settle'"), ==, 3);
 
-  /* Without an idempotency key every call is a new payment. */
+  /* Without an idempotency key every call is a new payment (on a bill that still owes: cash
+   * beyond what is due is refused, see settle-staff-amount-rules). */
+  bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
   settle_ok (f->ledger, bill_id, TB_METHOD_CASH, 100, NULL, &r1);
   settle_ok (f->ledger, bill_id, TB_METHOD_CASH, 100, NULL, &r2);
   g_assert_cmpint (r1.payment_id, !=, r2.payment_id);
+}
+
+static void
+assert_settle_refused (TbLedger        *ledger,
+                       gint64           bill_id,
+                       TbPaymentMethod  method,
+                       gint64           amount,
+                       int              code)
+{
+  g_autoptr(GError) error = NULL;
+  TbSettleRequest request = { bill_id, method, amount, NULL, NULL, 0, 0 };
+  TbSettleResult result;
+
+  g_assert_false (tb_ledger_settle (ledger, &request, &result, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, code);
+}
+
+static void
+test_settle_staff_amount_rules (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 prices[] = { 100000 };
+  gint64 bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  gint64 void_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  TbSettleRequest over = { bill_id, TB_METHOD_CASH, 150000, "over", NULL, 0, 0 };
+  TbSettleResult r;
+
+  /* Cash or card beyond what is due, or on a paid or void bill, is refused. */
+  assert_settle_refused (f->ledger, bill_id, TB_METHOD_CASH, 100001, TB_LEDGER_ERROR_INVALID);
+  settle_ok (f->ledger, bill_id, TB_METHOD_CARD, 60000, "slip-1", &r);
+  assert_settle_refused (f->ledger, bill_id, TB_METHOD_CARD, 40001, TB_LEDGER_ERROR_INVALID);
+  settle_ok (f->ledger, bill_id, TB_METHOD_CASH, 40000, "cash-1", &r);
+  g_assert_cmpint (r.status, ==, TB_BILL_PAID);
+  assert_settle_refused (f->ledger, bill_id, TB_METHOD_CASH, 1, TB_LEDGER_ERROR_STATE);
+  g_assert_true (tb_ledger_void_bill (f->ledger, void_id, "mistake", &error));
+  assert_settle_refused (f->ledger, void_id, TB_METHOD_CARD, 100, TB_LEDGER_ERROR_STATE);
+
+  /* A repeat of a recorded payment is still reported, not refused. */
+  settle_ok (f->ledger, bill_id, TB_METHOD_CARD, 60000, "slip-1", &r);
+  g_assert_true (r.already_settled);
+
+  /* Staff may record more on purpose (tulbur-cli --allow-overpay); a provider's payment is
+   * always recorded. */
+  over.allow_overpay = TRUE;
+  g_assert_true (tb_ledger_settle (f->ledger, &over, &r, &error));
+  g_assert_no_error (error);
+  g_assert_true (r.overpaid);
+  settle_ok (f->ledger, void_id, TB_METHOD_QPAY, 100000, "200000000000001", &r);
+  g_assert_true (r.overpaid);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 4);
+}
+
+static void
+test_settle_many_parts (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 prices[] = { 1000000 };
+  gint64 bill_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT COUNT(*) FROM payments WHERE bill_id = %"
+                                                G_GINT64_FORMAT, bill_id);
+  TbSettleRequest too_much[2] = {
+    { bill_id, TB_METHOD_CASH, 600000, "press-1:cash", NULL, 0, 700000 },
+    { bill_id, TB_METHOD_CARD, 500000, "press-1:card", NULL, 0, 0 },
+  };
+  TbSettleRequest pair[2] = {
+    { bill_id, TB_METHOD_CASH, 600000, "press-2:cash", NULL, 0, 700000 },
+    { bill_id, TB_METHOD_CARD, 400000, "press-2:card", NULL, 0, 0 },
+  };
+  TbSettleResult results[2];
+
+  /* Each part fits what is due, together they do not: the second part fails inside the
+   * transaction and neither is recorded. */
+  g_assert_false (tb_ledger_settle_many (f->ledger, too_much, 2, results, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (tb_test_sql_int (f->path, count_sql), ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 0);
+
+  g_assert_true (tb_ledger_settle_many (f->ledger, pair, 2, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (results[0].status, ==, TB_BILL_PARTIAL);
+  g_assert_cmpint (results[1].status, ==, TB_BILL_PAID);
+  g_assert_cmpint (results[1].due, ==, 0);
+  g_assert_cmpint (tb_test_sql_int (f->path, count_sql), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 1000000);
+
+  /* The same press again (a retry after a lost answer) changes nothing. */
+  g_assert_true (tb_ledger_settle_many (f->ledger, pair, 2, results, &error));
+  g_assert_true (results[0].already_settled && results[1].already_settled);
+  g_assert_cmpint (tb_test_sql_int (f->path, count_sql), ==, 2);
+}
+
+static void
+assert_lines_locked (TbLedger *ledger,
+                     gint64    bill_id,
+                     gint64    line_id)
+{
+  g_autoptr(GError) error = NULL;
+  TbLineInput line = { "Эм", 1000, 100, NULL, TRUE, FALSE };
+
+  g_assert_false (tb_ledger_add_line (ledger, bill_id, &line, NULL, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
+  g_assert_nonnull (strstr (error->message, "new bill"));
+  g_clear_error (&error);
+  g_assert_false (tb_ledger_remove_line (ledger, line_id, &error));
+  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
+  g_assert_nonnull (strstr (error->message, "new bill"));
+}
+
+static void
+test_locked_lines (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(TbBill) bill = NULL;
+  const gint64 prices[] = { 1000000 };
+  gint64 paid_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  gint64 receipt_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  gint64 partial_id = new_bill_with_lines (f->ledger, 0, prices, 1);
+  TbReceiptRegistration reg = { "uuid-2", "030101065006000090690000210005596", "CK 59114204",
+                                "123456789012345678901234567891", "30101065006", 400000, 363636, 0 };
+  TbLineInput line = { "Эм", 1000, 5000, NULL, TRUE, FALSE };
+  TbSettleResult r;
+  gint64 line_id;
+
+  /* Fully paid. */
+  settle_ok (f->ledger, paid_id, TB_METHOD_CASH, 1000000, "cash-paid", &r);
+  bill = tb_ledger_get_bill (f->ledger, paid_id, &error);
+  assert_lines_locked (f->ledger, paid_id, ((TbBillLine *) bill->lines->pdata[0])->id);
+  g_clear_pointer (&bill, tb_bill_free);
+
+  /* Partly paid, with a registered e-receipt for that part. */
+  settle_ok (f->ledger, receipt_id, TB_METHOD_QPAY, 400000, "300000000000001", &r);
+  due = tb_ledger_due_receipts (f->ledger, G_MAXINT64, 10, &error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_true (tb_ledger_receipt_registered (f->ledger, ((TbReceipt *) due->pdata[0])->id, &reg, &error));
+  g_assert_no_error (error);
+  bill = tb_ledger_get_bill (f->ledger, receipt_id, &error);
+  g_assert_cmpint (bill->status, ==, TB_BILL_PARTIAL);
+  assert_lines_locked (f->ledger, receipt_id, ((TbBillLine *) bill->lines->pdata[0])->id);
+  g_clear_pointer (&bill, tb_bill_free);
+
+  /* Partly paid without a registered receipt: still takes lines. */
+  settle_ok (f->ledger, partial_id, TB_METHOD_CARD, 400000, "slip-partial", &r);
+  g_assert_true (tb_ledger_add_line (f->ledger, partial_id, &line, &line_id, &error));
+  g_assert_no_error (error);
+  bill = tb_ledger_get_bill (f->ledger, partial_id, &error);
+  g_assert_cmpint (bill->total, ==, 1005000);
+  g_assert_cmpint (bill->status, ==, TB_BILL_PARTIAL);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM bill_lines"), ==, 4);
 }
 
 static void
@@ -763,6 +918,79 @@ race_thread (gpointer user_data)
   return NULL;
 }
 
+/* Six desks record the full amount due at the same moment, each with its own key. */
+typedef struct
+{
+  const char *path;
+  gint64      bill_id;
+  gint64      amount;
+  int         waiting;
+  int         recorded;
+  int         refused;
+  GMutex      lock;
+  GCond       go;
+} FullDueRace;
+
+static gpointer
+full_due_thread (gpointer user_data)
+{
+  FullDueRace *race = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = tb_ledger_open (race->path, &error);
+  TbSettleRequest request = { race->bill_id, TB_METHOD_CASH, race->amount, NULL, NULL, 0, 0 };
+  TbSettleResult result;
+  gboolean ok;
+
+  g_assert_no_error (error);
+  g_mutex_lock (&race->lock);
+  race->waiting--;
+  g_cond_broadcast (&race->go);
+  while (race->waiting > 0)
+    g_cond_wait (&race->go, &race->lock);
+  g_mutex_unlock (&race->lock);
+
+  ok = tb_ledger_settle (ledger, &request, &result, &error);
+  g_mutex_lock (&race->lock);
+  if (ok)
+    race->recorded++;
+  else if (g_error_matches (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE) ||
+           g_error_matches (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID))
+    race->refused++;
+  g_mutex_unlock (&race->lock);
+  return NULL;
+}
+
+static void
+test_settle_race_full_due (Fixture       *f,
+                           gconstpointer  data)
+{
+  const gint64 prices[] = { 1000000 };
+
+  for (int round = 0; round < 5; round++)
+    {
+      FullDueRace race = { f->path, new_bill_with_lines (f->ledger, 0, prices, 1), 1000000, 6, 0, 0 };
+      g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM payments WHERE bill_id = %"
+                                              G_GINT64_FORMAT, race.bill_id);
+      g_autofree char *paid_sql = g_strdup_printf ("SELECT paid FROM bills WHERE id = %"
+                                                   G_GINT64_FORMAT, race.bill_id);
+      GThread *threads[6];
+
+      g_mutex_init (&race.lock);
+      g_cond_init (&race.go);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("desk", full_due_thread, &race);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      g_mutex_clear (&race.lock);
+      g_cond_clear (&race.go);
+
+      g_assert_cmpint (race.recorded, ==, 1);
+      g_assert_cmpint (race.refused, ==, 5);
+      g_assert_cmpint (tb_test_sql_int (f->path, sql), ==, 1);
+      g_assert_cmpint (tb_test_sql_int (f->path, paid_sql), ==, 1000000);
+    }
+}
+
 static void
 test_concurrent_settle (Fixture       *f,
                         gconstpointer  data)
@@ -783,6 +1011,66 @@ test_concurrent_settle (Fixture       *f,
   g_assert_cmpint (race.duplicates, ==, 60);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 20);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT paid FROM bills"), ==, 2000);
+}
+
+typedef struct
+{
+  const char *path;
+  int         waiting;
+  int         opened;
+  GMutex      lock;
+  GCond       go;
+} FirstOpen;
+
+static gpointer
+first_open_thread (gpointer user_data)
+{
+  FirstOpen *race = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) ledger = NULL;
+
+  g_mutex_lock (&race->lock);
+  race->waiting--;
+  g_cond_broadcast (&race->go);
+  while (race->waiting > 0)
+    g_cond_wait (&race->go, &race->lock);
+  g_mutex_unlock (&race->lock);
+
+  ledger = tb_ledger_open (race->path, &error);
+  g_mutex_lock (&race->lock);
+  if (ledger != NULL)
+    race->opened++;
+  else
+    g_test_message ("open failed: %s", error->message);
+  g_mutex_unlock (&race->lock);
+  return NULL;
+}
+
+/* Desks starting together on a brand-new ledger all open it, with one key. */
+static void
+test_concurrent_first_open (void)
+{
+  g_autofree char *dir = tb_test_tmpdir_new ();
+
+  for (int round = 0; round < 30; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("fresh-%d.db", round);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      FirstOpen race = { path, 6, 0 };
+      GThread *threads[6];
+
+      g_mutex_init (&race.lock);
+      g_cond_init (&race.go);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("desk", first_open_thread, &race);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      g_mutex_clear (&race.lock);
+      g_cond_clear (&race.go);
+      g_assert_cmpint (race.opened, ==, 6);
+    }
+
+  tb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static void
@@ -841,9 +1129,14 @@ main (int   argc,
   ADD ("intents", test_intents);
   ADD ("receipts", test_receipts);
   ADD ("settle-many-is-atomic", test_settle_many_is_atomic);
+  ADD ("settle-staff-amount-rules", test_settle_staff_amount_rules);
+  ADD ("settle-race-full-due", test_settle_race_full_due);
+  ADD ("settle-many-parts", test_settle_many_parts);
+  ADD ("locked-lines", test_locked_lines);
 #undef ADD
   g_test_add_func ("/tulbur/ledger/too-new", test_too_new);
   g_test_add_func ("/tulbur/ledger/seal", test_seal);
+  g_test_add_func ("/tulbur/ledger/concurrent-first-open", test_concurrent_first_open);
 
   return g_test_run ();
 }
