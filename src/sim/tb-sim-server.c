@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "core/tb-money.h"
 #include "providers/tb-qpay-parse.h"
 
 #include "tb-sim-server-private.h"
@@ -432,8 +431,8 @@ static void
 add_invoice_json (JsonBuilder *builder,
                   SimInvoice  *invoice)
 {
-  g_autofree char *amount = tb_money_format_decimal (invoice->amount);
-  g_autofree char *paid = tb_money_format_decimal (invoice->paid);
+  g_autofree char *amount = _tb_sim_format_decimal (invoice->amount, 2);
+  g_autofree char *paid = _tb_sim_format_decimal (invoice->paid, 2);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "invoice_id");
@@ -523,14 +522,14 @@ control_pay (TbSimServer *self,
   gint64 amount = 0;
   SimPayment *payment;
 
-  if (amount_node != NULL && (!tb_qpay_parse_money_node (amount_node, &amount) || amount <= 0))
+  if (amount_node != NULL && (!_tb_sim_parse_decimal (amount_node, 2, &amount) || amount <= 0))
     {
       _tb_sim_reply_error (reply, 400, "INVALID_AMOUNT");
       return;
     }
 
   payment = _tb_sim_pay (self, invoice, amount, g_ascii_strcasecmp (type, "CARD") == 0);
-  paid = tb_money_format_decimal (invoice->paid);
+  paid = _tb_sim_format_decimal (invoice->paid, 2);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "payment_id");
