@@ -92,71 +92,50 @@ reply_ebarimt (SimPayment *payment,
   _tb_sim_reply_json (reply, 200, builder);
 }
 
-/* POST /v2/ebarimt_v3/create */
-void
-_tb_sim_handle_ebarimt_create (TbSimServer *self,
-                               JsonObject  *object,
-                               SimReply    *reply)
+typedef struct
 {
-  const char *payment_id, *receiver_type, *receiver, *district_code, *classification_code;
-  SimPayment *payment;
+  const char *payment_id;
+  const char *receiver_type;
+  const char *receiver;
+  const char *district_code;
+  const char *classification_code;
+} EbarimtRequest;
+
+/* The create body's fields, checked as QPay does; FALSE with the error reply set. */
+static gboolean
+read_create_request (JsonObject     *object,
+                     EbarimtRequest *request,
+                     SimReply       *reply)
+{
+  if (!_tb_sim_require_string (object, "payment_id", TRUE, 64, &request->payment_id, reply)
+      || !_tb_sim_require_string (object, "ebarimt_receiver_type", TRUE, 20, &request->receiver_type, reply)
+      || !_tb_sim_require_string (object, "ebarimt_receiver", FALSE, 30, &request->receiver, reply)
+      || !_tb_sim_require_string (object, "district_code", FALSE, 4, &request->district_code, reply)
+      || !_tb_sim_require_string (object, "classification_code", FALSE, 7, &request->classification_code, reply))
+    return FALSE;
+
+  if (strcmp (request->receiver_type, "CITIZEN") != 0 && strcmp (request->receiver_type, "COMPANY") != 0)
+    return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+  if (strcmp (request->receiver_type, "COMPANY") == 0 && !_tb_sim_is_digits (request->receiver, 7, 14))
+    return (_tb_sim_reply_error (reply, 400, "CUSTOMER_REGISTER_INVALID"), FALSE);
+  if (request->district_code != NULL && !_tb_sim_is_digits (request->district_code, 4, 4))
+    return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+  if (request->classification_code != NULL && !_tb_sim_is_digits (request->classification_code, 7, 7))
+    return (_tb_sim_reply_error (reply, 400, "CLASSIFICATION_CODE_INVALID"), FALSE);
+  return TRUE;
+}
+
+/* A new registered receipt for @payment. Its taxes are the invoice's lines' when the payment
+ * covers the whole invoice, else worked out from the amount (VAT only, by the invoice's tax
+ * type), with the simulator's own arithmetic. */
+static void
+register_receipt (SimPayment           *payment,
+                  const EbarimtRequest *request)
+{
+  SimInvoice *invoice = payment->invoice;
   SimEbarimt *ebarimt;
-  SimInvoice *invoice;
   gint64 vat_e4, city_tax_e4;
 
-  if (!_tb_sim_require_string (object, "payment_id", TRUE, 64, &payment_id, reply)
-      || !_tb_sim_require_string (object, "ebarimt_receiver_type", TRUE, 20, &receiver_type, reply)
-      || !_tb_sim_require_string (object, "ebarimt_receiver", FALSE, 30, &receiver, reply)
-      || !_tb_sim_require_string (object, "district_code", FALSE, 4, &district_code, reply)
-      || !_tb_sim_require_string (object, "classification_code", FALSE, 7, &classification_code, reply))
-    return;
-
-  if (strcmp (receiver_type, "CITIZEN") != 0 && strcmp (receiver_type, "COMPANY") != 0)
-    {
-      _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-      return;
-    }
-  if (strcmp (receiver_type, "COMPANY") == 0 && !_tb_sim_is_digits (receiver, 7, 14))
-    {
-      _tb_sim_reply_error (reply, 400, "CUSTOMER_REGISTER_INVALID");
-      return;
-    }
-  if (district_code != NULL && !_tb_sim_is_digits (district_code, 4, 4))
-    {
-      _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-      return;
-    }
-  if (classification_code != NULL && !_tb_sim_is_digits (classification_code, 7, 7))
-    {
-      _tb_sim_reply_error (reply, 400, "CLASSIFICATION_CODE_INVALID");
-      return;
-    }
-  if (!self->ebarimt_enabled)
-    {
-      _tb_sim_reply_error (reply, 400, "EBARIMT_NOT_ENABLED");
-      return;
-    }
-
-  payment = g_hash_table_lookup (self->payments, payment_id);
-  if (payment == NULL)
-    {
-      _tb_sim_reply_error (reply, 422, "PAYMENT_NOTFOUND");
-      return;
-    }
-  if (payment->refunded)
-    {
-      _tb_sim_reply_error (reply, 400, "PAYMENT_NOT_PAID");
-      return;
-    }
-
-  /* One receipt per payment: asking again returns it. */
-  if (payment->ebarimt != NULL && strcmp (payment->ebarimt->status, "REGISTERED") == 0)
-    {
-      reply_ebarimt (payment, reply);
-      return;
-    }
-
-  invoice = payment->invoice;
   if (invoice->has_lines && payment->amount == invoice->amount)
     {
       vat_e4 = invoice->vat_e4;
@@ -171,18 +150,47 @@ _tb_sim_handle_ebarimt_create (TbSimServer *self,
   ebarimt = payment->ebarimt = g_new0 (SimEbarimt, 1);
   ebarimt->id = g_uuid_string_random ();
   ebarimt->receipt_id = _tb_sim_random_digits (33);
-  ebarimt->lottery = strcmp (receiver_type, "CITIZEN") == 0 ? lottery_number () : NULL;
+  ebarimt->lottery = strcmp (request->receiver_type, "CITIZEN") == 0 ? lottery_number () : NULL;
   ebarimt->qr_data = _tb_sim_random_digits (120);
   ebarimt->status = g_strdup ("REGISTERED");
   ebarimt->status_date = _tb_sim_iso_now ();
-  ebarimt->receiver_type = g_strdup (receiver_type);
-  ebarimt->receiver = g_strdup (receiver);
-  ebarimt->district_code = g_strdup (district_code != NULL ? district_code : "3505");
-  ebarimt->classification_code = g_strdup (classification_code);
+  ebarimt->receiver_type = g_strdup (request->receiver_type);
+  ebarimt->receiver = g_strdup (request->receiver);
+  ebarimt->district_code = g_strdup (request->district_code != NULL ? request->district_code : "3505");
+  ebarimt->classification_code = g_strdup (request->classification_code);
   ebarimt->vat_e4 = vat_e4;
   ebarimt->city_tax_e4 = city_tax_e4;
+}
 
-  reply_ebarimt (payment, reply);
+/* POST /v2/ebarimt_v3/create */
+void
+_tb_sim_handle_ebarimt_create (TbSimServer *self,
+                               JsonObject  *object,
+                               SimReply    *reply)
+{
+  EbarimtRequest request = { NULL, };
+  SimPayment *payment;
+
+  if (!read_create_request (object, &request, reply))
+    return;
+  if (!self->ebarimt_enabled)
+    {
+      _tb_sim_reply_error (reply, 400, "EBARIMT_NOT_ENABLED");
+      return;
+    }
+
+  payment = g_hash_table_lookup (self->payments, request.payment_id);
+  if (payment == NULL)
+    _tb_sim_reply_error (reply, 422, "PAYMENT_NOTFOUND");
+  else if (payment->refunded)
+    _tb_sim_reply_error (reply, 400, "PAYMENT_NOT_PAID");
+  else
+    {
+      /* One receipt per payment: asking again returns it. */
+      if (payment->ebarimt == NULL || strcmp (payment->ebarimt->status, "REGISTERED") != 0)
+        register_receipt (payment, &request);
+      reply_ebarimt (payment, reply);
+    }
 }
 
 /* GET /v2/ebarimt_v3/{payment_id}: the receipt of a payment (how a client finds out whether a
