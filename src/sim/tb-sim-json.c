@@ -9,6 +9,9 @@
 
 #include "tb-sim-server-private.h"
 
+/* QPay's NO_CREDENDIALS message text as observed (qpay-api.md §1). */
+#define NO_CREDENTIALS_TEXT "Хандах эрхгүй байна. Нэвтрэнэ үү."
+
 char *
 _tb_sim_random_digits (guint n)
 {
@@ -157,4 +160,80 @@ _tb_sim_add_empty_array (JsonBuilder *builder,
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
+}
+
+/* Replies */
+
+void
+_tb_sim_reply_clear (SimReply *reply)
+{
+  g_clear_pointer (&reply->content_type, g_free);
+  g_clear_pointer (&reply->body, g_bytes_unref);
+}
+
+void
+_tb_sim_reply_set (SimReply   *reply,
+                   guint       status,
+                   const char *content_type,
+                   GBytes     *body)
+{
+  _tb_sim_reply_clear (reply);
+  reply->status = status;
+  reply->content_type = g_strdup (content_type);
+  reply->body = body;
+}
+
+void
+_tb_sim_reply_json (SimReply    *reply,
+                    guint        status,
+                    JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize len = 0;
+  char *data;
+
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &len);
+  _tb_sim_reply_set (reply, status, "application/json", g_bytes_new_take (data, len));
+}
+
+void
+_tb_sim_reply_error (SimReply   *reply,
+                     guint       status,
+                     const char *key)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  /* QPay's body: both fields, usually both the key (qpay-api.md §8). */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, strcmp (key, "NO_CREDENDIALS") == 0 ? NO_CREDENTIALS_TEXT : key);
+  json_builder_end_object (builder);
+  _tb_sim_reply_json (reply, status, builder);
+}
+
+void
+_tb_sim_reply_empty (SimReply *reply)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  _tb_sim_reply_json (reply, 200, builder);
+}
+
+void
+_tb_sim_send_reply (SoupServerMessage *message,
+                    SimReply          *reply)
+{
+  gsize len = 0;
+  const char *data = reply->body != NULL ? g_bytes_get_data (reply->body, &len) : "";
+
+  soup_server_message_set_status (message, reply->status, NULL);
+  soup_server_message_set_response (message,
+                                    reply->content_type != NULL ? reply->content_type : "application/json",
+                                    SOUP_MEMORY_COPY, data, len);
 }

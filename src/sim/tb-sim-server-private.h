@@ -128,6 +128,16 @@ typedef struct
   GBytes *body;
 } SimReply;
 
+typedef struct _Pending Pending;
+
+/* tb-sim-json.c: replies */
+void        _tb_sim_reply_set    (SimReply     *reply,
+                                  guint         status,
+                                  const char   *content_type,
+                                  GBytes       *body);
+void        _tb_sim_reply_clear  (SimReply     *reply);
+void        _tb_sim_send_reply   (SoupServerMessage *message,
+                                  SimReply          *reply);
 void        _tb_sim_reply_json   (SimReply     *reply,
                                   guint         status,
                                   JsonBuilder  *builder);
@@ -135,6 +145,42 @@ void        _tb_sim_reply_error  (SimReply     *reply,
                                   guint         status,
                                   const char   *key);
 void        _tb_sim_reply_empty  (SimReply     *reply);
+
+/* tb-sim-auth.c: POST /v2/auth/token and /v2/auth/refresh, the Bearer check */
+void        _tb_sim_issue_tokens   (TbSimServer       *self);
+void        _tb_sim_handle_login   (TbSimServer       *self,
+                                    SoupServerMessage *message,
+                                    SimReply          *reply);
+void        _tb_sim_handle_refresh (TbSimServer       *self,
+                                    SoupServerMessage *message,
+                                    SimReply          *reply);
+gboolean    _tb_sim_bearer_ok      (TbSimServer       *self,
+                                    SoupServerMessage *message);
+
+/* tb-sim-faults.c: injected faults and delayed answers */
+void        _tb_sim_fault_free   (SimFault     *fault);
+/* Takes one use of the first fault that matches @path (a copy to apply; g_free() it). */
+SimFault   *_tb_sim_take_fault   (TbSimServer  *self,
+                                  const char   *path);
+void        _tb_sim_fault_reply  (const SimFault *fault,
+                                  SimReply       *reply);
+/* Applies the fault's body to @reply; returns the delay to answer with. */
+guint       _tb_sim_fault_apply  (const SimFault *fault,
+                                  SimReply       *reply,
+                                  guint           delay_ms);
+void        _tb_sim_delay_reply  (TbSimServer       *self,
+                                  SoupServerMessage *message,
+                                  guint              delay_ms);
+void        _tb_sim_pending_free (Pending      *pending);
+/* Sends every delayed answer at once (the server is stopping). */
+void        _tb_sim_flush_pending (TbSimServer *self);
+
+/* tb-sim-control.c: /sim/… */
+void        _tb_sim_control_handler (SoupServer        *server,
+                                     SoupServerMessage *message,
+                                     const char        *path,
+                                     GHashTable        *query,
+                                     gpointer           user_data);
 
 /* tb-sim-qpay.c: the business endpoints; @path below "/v2", authentication done. */
 void        _tb_sim_qpay_handle  (TbSimServer  *self,
