@@ -274,6 +274,132 @@ find_by_sender_no (TbSimServer *self,
   return NULL;
 }
 
+/* A create request's fields, read and checked. */
+typedef struct
+{
+  const char *invoice_code, *sender_invoice_no, *receiver_code, *description, *callback_url;
+  const char *branch_code, *note, *tax_type, *district_code;
+  gboolean    ebarimt;
+  gboolean    allow_partial;
+  gboolean    has_lines;
+  LinesTotal  lines_total;
+  gint64      amount;
+} InvoiceRequest;
+
+/* The texts and codes of the body, and the Ebarimt form's own fields. */
+static gboolean
+read_invoice_fields (TbSimServer    *self,
+                     JsonObject     *object,
+                     InvoiceRequest *request,
+                     SimReply       *reply)
+{
+  JsonNode *partial = json_object_get_member (object, "allow_partial");
+
+  if (!_tb_sim_require_string (object, "invoice_code", TRUE, 45, &request->invoice_code, reply)
+      || !_tb_sim_require_string (object, "sender_invoice_no", TRUE, 45, &request->sender_invoice_no, reply)
+      || !_tb_sim_require_string (object, "invoice_receiver_code", TRUE, 45, &request->receiver_code, reply)
+      || !_tb_sim_require_string (object, "invoice_description", TRUE, 255, &request->description, reply)
+      || !_tb_sim_require_string (object, "callback_url", TRUE, 255, &request->callback_url, reply)
+      || !_tb_sim_require_string (object, "sender_branch_code", FALSE, 45, &request->branch_code, reply)
+      || !_tb_sim_require_string (object, "note", FALSE, 1000, &request->note, reply)
+      || !_tb_sim_require_string (object, "tax_type", FALSE, 1, &request->tax_type, reply)
+      || !_tb_sim_require_string (object, "district_code", FALSE, 4, &request->district_code, reply))
+    return FALSE;
+
+  if (strcmp (request->invoice_code, TB_SIM_DEMO_INVOICE_CODE) != 0
+      && strcmp (request->invoice_code, TB_SIM_DEMO_EBARIMT_INVOICE_CODE) != 0)
+    return (_tb_sim_reply_error (reply, 400, "INVOICE_CODE_INVALID"), FALSE);
+
+  /* "Must be unique; no special characters." */
+  if (!_tb_sim_is_code (request->sender_invoice_no))
+    return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+
+  request->ebarimt = request->tax_type != NULL || request->district_code != NULL;
+  if (request->ebarimt && (!g_str_has_prefix (request->invoice_code, "EB_") || !self->ebarimt_enabled))
+    return (_tb_sim_reply_error (reply, 400, "EBARIMT_NOT_ENABLED"), FALSE);
+  if (request->ebarimt &&
+      (request->tax_type == NULL ||
+       !g_strv_contains ((const char * const[]) { "1", "2", "3", NULL }, request->tax_type) ||
+       !_tb_sim_is_digits (request->district_code, 4, 4)))
+    return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+
+  request->allow_partial = partial != NULL && JSON_NODE_HOLDS_VALUE (partial) &&
+                           json_node_get_value_type (partial) == G_TYPE_BOOLEAN &&
+                           json_node_get_boolean (partial);
+  return TRUE;
+}
+
+/* `lines[]` (checked line by line) and `amount`, which must match them when both are sent. */
+static gboolean
+read_invoice_amount (JsonObject     *object,
+                     InvoiceRequest *request,
+                     SimReply       *reply)
+{
+  JsonNode *amount_node = json_object_get_member (object, "amount");
+  JsonNode *lines_node = json_object_get_member (object, "lines");
+
+  if (lines_node != NULL && !JSON_NODE_HOLDS_NULL (lines_node))
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (lines_node))
+        return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+      request->has_lines = json_array_get_length (json_node_get_array (lines_node)) > 0;
+      if (request->has_lines &&
+          !check_lines (json_node_get_array (lines_node), request->ebarimt, request->tax_type,
+                        &request->lines_total, reply))
+        return FALSE;
+    }
+
+  if (request->ebarimt && !request->has_lines)
+    return (_tb_sim_reply_error (reply, 400, "INVOICE_LINE_REQUIRED"), FALSE);
+
+  if (amount_node != NULL && !JSON_NODE_HOLDS_NULL (amount_node))
+    {
+      if (!_tb_sim_parse_decimal (amount_node, 2, &request->amount) ||
+          (request->has_lines && request->amount != request->lines_total.amount))
+        return (_tb_sim_reply_error (reply, 400, "INVALID_AMOUNT"), FALSE);
+    }
+  else if (request->has_lines)
+    request->amount = request->lines_total.amount;
+  else
+    return (_tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR"), FALSE);
+
+  return check_amount (request->amount, reply);
+}
+
+static SimInvoice *
+add_invoice (TbSimServer          *self,
+             const InvoiceRequest *request,
+             char                 *digest)
+{
+  SimInvoice *invoice = g_new0 (SimInvoice, 1);
+
+  invoice->invoice_id = g_uuid_string_random ();
+  invoice->invoice_code = g_strdup (request->invoice_code);
+  invoice->sender_invoice_no = g_strdup (request->sender_invoice_no);
+  invoice->receiver_code = g_strdup (request->receiver_code);
+  invoice->branch_code = g_strdup (request->branch_code);
+  invoice->description = g_strdup (request->description);
+  invoice->callback_url = g_strdup (request->callback_url);
+  invoice->note = g_strdup (request->note);
+  invoice->body_digest = digest;
+  invoice->qr_text = _tb_sim_emv_qr_text (invoice->invoice_id, request->sender_invoice_no,
+                                          request->amount);
+  invoice->amount = request->amount;
+  invoice->vat_e4 = request->lines_total.vat_e4;
+  invoice->city_tax_e4 = request->lines_total.city_tax_e4;
+  invoice->has_lines = request->has_lines;
+  invoice->allow_partial = request->allow_partial;
+  invoice->tax_type = g_strdup (request->tax_type);
+  invoice->district_code = g_strdup (request->district_code);
+  invoice->state = SIM_INVOICE_OPEN;
+  invoice->payments = g_ptr_array_new ();
+
+  g_hash_table_insert (self->invoices, invoice->invoice_id, invoice);
+  g_ptr_array_add (self->invoice_order, invoice);
+  self->invoice_serial++;
+  return invoice;
+}
+
 /* POST /v2/invoice */
 void
 _tb_sim_handle_invoice_create (TbSimServer *self,
@@ -282,112 +408,17 @@ _tb_sim_handle_invoice_create (TbSimServer *self,
                                SimReply    *reply)
 {
   g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
-  const char *invoice_code, *sender_invoice_no, *receiver_code, *description, *callback_url;
-  const char *branch_code, *note, *tax_type, *district_code;
-  JsonNode *amount_node = json_object_get_member (object, "amount");
-  JsonNode *lines_node = json_object_get_member (object, "lines");
-  gboolean ebarimt;
-  gboolean allow_partial = FALSE;
-  LinesTotal lines_total = { 0, };
-  gboolean has_lines = FALSE;
-  gint64 amount = 0;
+  InvoiceRequest request = { NULL, };
   SimInvoice *invoice;
 
-  if (!_tb_sim_require_string (object, "invoice_code", TRUE, 45, &invoice_code, reply)
-      || !_tb_sim_require_string (object, "sender_invoice_no", TRUE, 45, &sender_invoice_no, reply)
-      || !_tb_sim_require_string (object, "invoice_receiver_code", TRUE, 45, &receiver_code, reply)
-      || !_tb_sim_require_string (object, "invoice_description", TRUE, 255, &description, reply)
-      || !_tb_sim_require_string (object, "callback_url", TRUE, 255, &callback_url, reply)
-      || !_tb_sim_require_string (object, "sender_branch_code", FALSE, 45, &branch_code, reply)
-      || !_tb_sim_require_string (object, "note", FALSE, 1000, &note, reply)
-      || !_tb_sim_require_string (object, "tax_type", FALSE, 1, &tax_type, reply)
-      || !_tb_sim_require_string (object, "district_code", FALSE, 4, &district_code, reply))
-    return;
-
-  if (strcmp (invoice_code, TB_SIM_DEMO_INVOICE_CODE) != 0
-      && strcmp (invoice_code, TB_SIM_DEMO_EBARIMT_INVOICE_CODE) != 0)
-    {
-      _tb_sim_reply_error (reply, 400, "INVOICE_CODE_INVALID");
-      return;
-    }
-
-  /* "Must be unique; no special characters." */
-  if (!_tb_sim_is_code (sender_invoice_no))
-    {
-      _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-      return;
-    }
-
-  ebarimt = tax_type != NULL || district_code != NULL;
-  if (ebarimt)
-    {
-      if (!g_str_has_prefix (invoice_code, "EB_") || !self->ebarimt_enabled)
-        {
-          _tb_sim_reply_error (reply, 400, "EBARIMT_NOT_ENABLED");
-          return;
-        }
-      if (tax_type == NULL || !g_strv_contains ((const char * const[]) { "1", "2", "3", NULL }, tax_type)
-          || !_tb_sim_is_digits (district_code, 4, 4))
-        {
-          _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-          return;
-        }
-    }
-
-  if (json_object_has_member (object, "allow_partial"))
-    {
-      JsonNode *node = json_object_get_member (object, "allow_partial");
-
-      allow_partial = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN
-                      && json_node_get_boolean (node);
-    }
-
-  if (lines_node != NULL && !JSON_NODE_HOLDS_NULL (lines_node))
-    {
-      if (!JSON_NODE_HOLDS_ARRAY (lines_node))
-        {
-          _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-          return;
-        }
-      has_lines = json_array_get_length (json_node_get_array (lines_node)) > 0;
-      if (has_lines && !check_lines (json_node_get_array (lines_node), ebarimt, tax_type, &lines_total, reply))
-        return;
-    }
-
-  if (ebarimt && !has_lines)
-    {
-      _tb_sim_reply_error (reply, 400, "INVOICE_LINE_REQUIRED");
-      return;
-    }
-
-  if (amount_node != NULL && !JSON_NODE_HOLDS_NULL (amount_node))
-    {
-      if (!_tb_sim_parse_decimal (amount_node, 2, &amount))
-        {
-          _tb_sim_reply_error (reply, 400, "INVALID_AMOUNT");
-          return;
-        }
-      if (has_lines && amount != lines_total.amount)
-        {
-          _tb_sim_reply_error (reply, 400, "INVALID_AMOUNT");
-          return;
-        }
-    }
-  else if (has_lines)
-    amount = lines_total.amount;
-  else
-    {
-      _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");
-      return;
-    }
-
-  if (!check_amount (amount, reply))
+  if (!read_invoice_fields (self, object, &request, reply) ||
+      !read_invoice_amount (object, &request, reply))
     return;
 
   /* The same request again (a retry after a timeout) gets the same invoice; a different
    * request with a used number is a conflict. QPay's behaviour here is undocumented
    * (qpay-api.md §14.4); this is the simulator's reading of "must be unique". */
-  invoice = find_by_sender_no (self, invoice_code, sender_invoice_no);
+  invoice = find_by_sender_no (self, request.invoice_code, request.sender_invoice_no);
   if (invoice != NULL)
     {
       if (strcmp (invoice->body_digest, digest) == 0)
@@ -397,31 +428,7 @@ _tb_sim_handle_invoice_create (TbSimServer *self,
       return;
     }
 
-  invoice = g_new0 (SimInvoice, 1);
-  invoice->invoice_id = g_uuid_string_random ();
-  invoice->invoice_code = g_strdup (invoice_code);
-  invoice->sender_invoice_no = g_strdup (sender_invoice_no);
-  invoice->receiver_code = g_strdup (receiver_code);
-  invoice->branch_code = g_strdup (branch_code);
-  invoice->description = g_strdup (description);
-  invoice->callback_url = g_strdup (callback_url);
-  invoice->note = g_strdup (note);
-  invoice->body_digest = g_steal_pointer (&digest);
-  invoice->qr_text = _tb_sim_emv_qr_text (invoice->invoice_id, sender_invoice_no, amount);
-  invoice->amount = amount;
-  invoice->vat_e4 = lines_total.vat_e4;
-  invoice->city_tax_e4 = lines_total.city_tax_e4;
-  invoice->has_lines = has_lines;
-  invoice->allow_partial = allow_partial;
-  invoice->tax_type = g_strdup (tax_type);
-  invoice->district_code = g_strdup (district_code);
-  invoice->state = SIM_INVOICE_OPEN;
-  invoice->payments = g_ptr_array_new ();
-
-  g_hash_table_insert (self->invoices, invoice->invoice_id, invoice);
-  g_ptr_array_add (self->invoice_order, invoice);
-  self->invoice_serial++;
-
+  invoice = add_invoice (self, &request, g_steal_pointer (&digest));
   reply_invoice (self, invoice,
                  self->empty_qr_image_every > 0 && self->invoice_serial % self->empty_qr_image_every == 0,
                  reply);
