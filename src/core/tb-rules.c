@@ -81,19 +81,13 @@ all_digits (const char *text,
   return TRUE;
 }
 
-/* Blank input: TRUE ("not given") or the field's @missing message when @required. Returns
- * FALSE with *done = FALSE when there is something to check. */
+/* Blank input is "not given": fine, unless the field is @required. */
 static gboolean
-handle_blank (const char   *text,
-              gboolean      required,
-              TbRuleField   field,
-              const char   *missing,
-              gboolean     *done,
-              GError      **error)
+blank (gboolean      required,
+       TbRuleField   field,
+       const char   *missing,
+       GError      **error)
 {
-  *done = is_blank (text);
-  if (!*done)
-    return FALSE;
   return required ? fail (error, field, missing) : TRUE;
 }
 
@@ -109,13 +103,10 @@ digit_code (const char   *text,
             GError      **error)
 {
   g_autofree char *clean = NULL;
-  gboolean done;
-  gboolean ok;
 
   *out = NULL;
-  ok = handle_blank (text, required, field, missing, &done, error);
-  if (done)
-    return ok;
+  if (is_blank (text))
+    return blank (required, field, missing, error);
 
   clean = g_strstrip (g_strdup (text));
   if (!all_digits (clean, length, length))
@@ -169,23 +160,16 @@ tb_rules_register_no (const char      *text,
 {
   char *norm;
   TbRegisterKind kind;
-  gboolean done;
-  gboolean ok;
 
   g_return_val_if_fail (out != NULL, FALSE);
 
   *out = NULL;
-  ok = handle_blank (text, required, TB_RULE_FIELD_REGISTER_NO,
-                     _("Enter the register number or TIN."), &done, error);
-  if (done)
-    return ok;
+  if (is_blank (text))
+    return blank (required, TB_RULE_FIELD_REGISTER_NO, _("Enter the register number or TIN."), error);
 
-  if (!g_utf8_validate (text, -1, NULL) ||
-      (norm = tb_seal_normalize_register (text)) == NULL)
-    return fail (error, TB_RULE_FIELD_REGISTER_NO,
-                 _("A register number has 7 digits for a company, 11 to 14 digits for a TIN, or two Cyrillic letters and 8 digits for a citizen."));
-
-  if (!register_kind (norm, &kind))
+  /* The same normal form the ledger hashes for look-ups (upper case, no white space). */
+  norm = g_utf8_validate (text, -1, NULL) ? tb_seal_normalize_register (text) : NULL;
+  if (norm == NULL || !register_kind (norm, &kind))
     {
       free_secret (norm);
       return fail (error, TB_RULE_FIELD_REGISTER_NO,
@@ -209,11 +193,10 @@ tb_rules_tin (const char  *text,
 
   g_return_val_if_fail (out != NULL, FALSE);
 
+  *out = NULL;
   if (is_blank (text))
-    {
-      *out = NULL;
-      return required ? fail (error, TB_RULE_FIELD_TIN, _("Enter the TIN: 7 digits for a company register, or 11 to 14 digits.")) : TRUE;
-    }
+    return blank (required, TB_RULE_FIELD_TIN,
+                  _("Enter the TIN: 7 digits for a company register, or 11 to 14 digits."), error);
 
   if (!tb_rules_register_no (text, FALSE, out, &kind, &local_error) ||
       kind == TB_REGISTER_CITIZEN)
@@ -260,16 +243,12 @@ tb_rules_phone (const char  *text,
 {
   char *digits;
   gsize len;
-  gboolean done;
-  gboolean ok;
 
   g_return_val_if_fail (out != NULL, FALSE);
 
   *out = NULL;
-  ok = handle_blank (text, required, TB_RULE_FIELD_PHONE,
-                     _("Enter the phone number, for example 99112233."), &done, error);
-  if (done)
-    return ok;
+  if (is_blank (text))
+    return blank (required, TB_RULE_FIELD_PHONE, _("Enter the phone number, for example 99112233."), error);
 
   if (strlen (text) > TB_RULES_MAX_PHONE_BYTES || (digits = phone_digits (text)) == NULL)
     return fail (error, TB_RULE_FIELD_PHONE,
