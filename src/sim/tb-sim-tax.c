@@ -61,7 +61,8 @@ parse_decimal_text (const char *text,
     negative = TRUE, p++;
   for (; g_ascii_isdigit (*p); p++, n_whole++)
     {
-      if (n_whole >= 15)
+      /* 14 digits and 4 decimals still fit in a gint64; a 15th is refused. */
+      if (n_whole >= 14)
         return FALSE;
       whole = whole * 10 + (*p - '0');
     }
@@ -103,8 +104,9 @@ _tb_sim_parse_decimal (JsonNode *node,
   if (type == G_TYPE_INT64)
     {
       gint64 value = json_node_get_int (node);
+      gint64 limit = G_MAXINT64 / power_of_ten (places);
 
-      if (value > MAX_GROSS_E2 || value < -MAX_GROSS_E2)
+      if (value > limit || value < -limit)
         return FALSE;
       *out = value * power_of_ten (places);
       return TRUE;

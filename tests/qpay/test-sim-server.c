@@ -15,6 +15,7 @@
 #include "tb-qpay-parse.h"
 #include "tb-qpay-request.h"
 #include "tb-qpay-test-common.h"
+#include "tb-sim-server-private.h"
 
 typedef struct
 {
@@ -402,6 +403,58 @@ test_app_taxes_checked (Raw           *raw,
           if (answer.status != 200)
             g_error ("the simulator refused the app's taxes: %s", json);
         }
+}
+
+/* The simulator's own decimal reader (tb-sim-tax.c), which must not lean on the app's. */
+static void
+test_sim_decimals (void)
+{
+  struct { const char *json; guint places; gboolean ok; gint64 value; } cases[] = {
+    { "\"1.00\"", 2, TRUE, 100 },
+    { "\"1\"", 2, TRUE, 100 },
+    { "\"89.2857\"", 4, TRUE, 892857 },
+    { "\"4.5\"", 4, TRUE, 45000 },
+    { "\"1.000\"", 2, TRUE, 100 },          /* extra zeros are no extra precision */
+    { "\"1.005\"", 2, FALSE, 0 },
+    { "\"-3.10\"", 2, TRUE, -310 },
+    { "\".5\"", 2, FALSE, 0 },
+    { "\"\"", 2, FALSE, 0 },
+    { "\"1e5\"", 2, FALSE, 0 },
+    { "\"12 500\"", 2, FALSE, 0 },
+    { "\"99999999999999\"", 4, TRUE, G_GINT64_CONSTANT (999999999999990000) },
+    { "\"999999999999999\"", 4, FALSE, 0 },  /* would overflow at 4 places */
+    { "9223372036854775807", 2, FALSE, 0 },
+    { "100", 2, TRUE, 10000 },
+    { "4.5454", 4, TRUE, 45454 },
+    { "999.9999", 4, TRUE, 9999999 },
+    { "0.1", 2, TRUE, 10 },
+    { "100.001", 2, FALSE, 0 },
+    { "true", 2, FALSE, 0 },
+    { "null", 2, FALSE, 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      gint64 value = 0;
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].json);
+      g_assert_cmpint (_tb_sim_parse_decimal (node, cases[i].places, &value), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpint (value, ==, cases[i].value);
+    }
+
+  {
+    g_autofree char *a = _tb_sim_format_decimal (892857, 4);
+    g_autofree char *b = _tb_sim_format_decimal (-310, 2);
+    g_autofree char *c = _tb_sim_format_decimal (5, 2);
+    g_autofree char *d = _tb_sim_format_decimal (125, 0);
+
+    g_assert_cmpstr (a, ==, "89.2857");
+    g_assert_cmpstr (b, ==, "-3.10");
+    g_assert_cmpstr (c, ==, "0.05");
+    g_assert_cmpstr (d, ==, "125");
+  }
 }
 
 static void
@@ -807,6 +860,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/tulbur/sim-server/executable", test_executable);
+  g_test_add_func ("/tulbur/sim-server/decimals", test_sim_decimals);
 
   return g_test_run ();
 }
