@@ -48,6 +48,64 @@ typedef struct
   GSource        *backoff_cancel;
 } Call;
 
+/* What each public call sends and how its answer is read. Its address is the call's GTask
+ * source tag, so a _finish() also checks that the result is one of its own. */
+typedef struct
+{
+  const char     *name;           /* the task's name, for debugging */
+  const char     *method;
+  gboolean        retry_reads;    /* idempotent read: retry transport errors and 5xx */
+  ParseFunc       parse;          /* NULL: success is TRUE */
+  GDestroyNotify  result_free;
+} Endpoint;
+
+static const Endpoint create_invoice = {
+  "tb_qpay_client_create_invoice_async", "POST", FALSE,
+  (ParseFunc) tb_qpay_parse_invoice, (GDestroyNotify) tb_qpay_invoice_free
+};
+static const Endpoint get_invoice = {
+  "tb_qpay_client_get_invoice_async", "GET", TRUE,
+  (ParseFunc) tb_qpay_parse_invoice_info, (GDestroyNotify) tb_qpay_invoice_info_free
+};
+static const Endpoint cancel_invoice = {
+  "tb_qpay_client_cancel_invoice_async", "DELETE", FALSE,
+  NULL, NULL
+};
+/* A POST, but a read: safe to repeat. */
+static const Endpoint check_payment = {
+  "tb_qpay_client_check_payment_async", "POST", TRUE,
+  (ParseFunc) tb_qpay_parse_check, (GDestroyNotify) tb_qpay_check_result_free
+};
+static const Endpoint get_payment = {
+  "tb_qpay_client_get_payment_async", "GET", TRUE,
+  (ParseFunc) tb_qpay_parse_payment, (GDestroyNotify) tb_qpay_payment_free
+};
+static const Endpoint list_payments = {
+  "tb_qpay_client_list_payments_async", "POST", TRUE,
+  (ParseFunc) tb_qpay_parse_payment_list, (GDestroyNotify) tb_qpay_payment_list_free
+};
+/* DELETEs with a JSON body, as QPay wants them. */
+static const Endpoint cancel_payment = {
+  "tb_qpay_client_cancel_payment_async", "DELETE", FALSE,
+  NULL, NULL
+};
+static const Endpoint refund_payment = {
+  "tb_qpay_client_refund_payment_async", "DELETE", FALSE,
+  NULL, NULL
+};
+static const Endpoint create_ebarimt = {
+  "tb_qpay_client_create_ebarimt_async", "POST", FALSE,
+  (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free
+};
+static const Endpoint cancel_ebarimt = {
+  "tb_qpay_client_cancel_ebarimt_async", "DELETE", FALSE,
+  (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free
+};
+static const Endpoint get_ebarimt = {
+  "tb_qpay_client_get_ebarimt_async", "GET", TRUE,
+  (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free
+};
+
 static void call_get_token (GTask *task);
 static void call_send      (GTask *task);
 
@@ -355,18 +413,14 @@ call_get_token (GTask *task)
   tb_qpay_token_get_async (self->token, g_task_get_cancellable (task), call_token_cb, g_object_ref (task));
 }
 
-/* Starts a call; takes @body. A NULL @body with @body_error set fails the task at once
- * (the callback still runs from the main loop). */
+/* Starts a call of @endpoint; takes @path and @body. A NULL @body with @body_error set fails
+ * the task at once (the callback still runs from the main loop). */
 static void
 call_start (TbQpayClient        *self,
-            gpointer             source_tag,
-            const char          *method,
+            const Endpoint      *endpoint,
             char                *path,
             GBytes              *body,
             GError              *body_error,
-            gboolean             retry_reads,
-            ParseFunc            parse,
-            GDestroyNotify       result_free,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
@@ -375,15 +429,17 @@ call_start (TbQpayClient        *self,
   Call *call;
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
+  /* Not the macro: its name would be the stringified argument. */
+  (g_task_set_source_tag) (task, (gpointer) endpoint);
+  g_task_set_name (task, endpoint->name);
 
   call = g_new0 (Call, 1);
-  call->method = method;
+  call->method = endpoint->method;
   call->path = path;
   call->body = body;
-  call->retry_reads = retry_reads;
-  call->parse = parse;
-  call->result_free = result_free;
+  call->retry_reads = endpoint->retry_reads;
+  call->parse = endpoint->parse;
+  call->result_free = endpoint->result_free;
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   if (body_error != NULL)
@@ -416,6 +472,30 @@ path_with_id (const char  *prefix,
   return g_strconcat ("/v2/", prefix, id, NULL);
 }
 
+static gpointer
+call_finish_pointer (TbQpayClient    *self,
+                     GAsyncResult    *result,
+                     const Endpoint  *endpoint,
+                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == endpoint, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+call_finish_boolean (TbQpayClient    *self,
+                     GAsyncResult    *result,
+                     const Endpoint  *endpoint,
+                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == endpoint, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Public calls */
 
 void
@@ -432,9 +512,7 @@ tb_qpay_client_create_invoice_async (TbQpayClient               *self,
   g_return_if_fail (request != NULL);
 
   body = tb_qpay_build_invoice_body (self->config, request, &error);
-  call_start (self, tb_qpay_client_create_invoice_async, "POST", g_strdup ("/v2/invoice"),
-              body, error, FALSE,
-              (ParseFunc) tb_qpay_parse_invoice, (GDestroyNotify) tb_qpay_invoice_free,
+  call_start (self, &create_invoice, g_strdup ("/v2/invoice"), body, error,
               cancellable, callback, user_data);
 }
 
@@ -443,9 +521,7 @@ tb_qpay_client_create_invoice_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &create_invoice, error);
 }
 
 void
@@ -461,9 +537,7 @@ tb_qpay_client_get_invoice_async (TbQpayClient        *self,
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
   path = path_with_id ("invoice/", invoice_id, &error);
-  call_start (self, tb_qpay_client_get_invoice_async, "GET", path, NULL, error, TRUE,
-              (ParseFunc) tb_qpay_parse_invoice_info, (GDestroyNotify) tb_qpay_invoice_info_free,
-              cancellable, callback, user_data);
+  call_start (self, &get_invoice, path, NULL, error, cancellable, callback, user_data);
 }
 
 TbQpayInvoiceInfo *
@@ -471,9 +545,7 @@ tb_qpay_client_get_invoice_finish (TbQpayClient  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &get_invoice, error);
 }
 
 void
@@ -489,8 +561,7 @@ tb_qpay_client_cancel_invoice_async (TbQpayClient        *self,
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
   path = path_with_id ("invoice/", invoice_id, &error);
-  call_start (self, tb_qpay_client_cancel_invoice_async, "DELETE", path, NULL, error, FALSE,
-              NULL, NULL, cancellable, callback, user_data);
+  call_start (self, &cancel_invoice, path, NULL, error, cancellable, callback, user_data);
 }
 
 gboolean
@@ -498,9 +569,7 @@ tb_qpay_client_cancel_invoice_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_finish_boolean (self, result, &cancel_invoice, error);
 }
 
 void
@@ -519,10 +588,7 @@ tb_qpay_client_check_payment_async (TbQpayClient        *self,
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
   body = tb_qpay_build_check_body (object_type, object_id, page_number, page_limit, &error);
-  /* A POST, but a read: safe to repeat. */
-  call_start (self, tb_qpay_client_check_payment_async, "POST", g_strdup ("/v2/payment/check"),
-              body, error, TRUE,
-              (ParseFunc) tb_qpay_parse_check, (GDestroyNotify) tb_qpay_check_result_free,
+  call_start (self, &check_payment, g_strdup ("/v2/payment/check"), body, error,
               cancellable, callback, user_data);
 }
 
@@ -531,9 +597,7 @@ tb_qpay_client_check_payment_finish (TbQpayClient  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &check_payment, error);
 }
 
 void
@@ -549,9 +613,7 @@ tb_qpay_client_get_payment_async (TbQpayClient        *self,
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
   path = path_with_id ("payment/", payment_id, &error);
-  call_start (self, tb_qpay_client_get_payment_async, "GET", path, NULL, error, TRUE,
-              (ParseFunc) tb_qpay_parse_payment, (GDestroyNotify) tb_qpay_payment_free,
-              cancellable, callback, user_data);
+  call_start (self, &get_payment, path, NULL, error, cancellable, callback, user_data);
 }
 
 TbQpayPayment *
@@ -559,9 +621,7 @@ tb_qpay_client_get_payment_finish (TbQpayClient  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &get_payment, error);
 }
 
 void
@@ -586,9 +646,7 @@ tb_qpay_client_list_payments_async (TbQpayClient        *self,
 
   body = tb_qpay_build_payment_list_body (object_type, object_id, start, end,
                                           page_number, page_limit, &error);
-  call_start (self, tb_qpay_client_list_payments_async, "POST", g_strdup ("/v2/payment/list"),
-              body, error, TRUE,
-              (ParseFunc) tb_qpay_parse_payment_list, (GDestroyNotify) tb_qpay_payment_list_free,
+  call_start (self, &list_payments, g_strdup ("/v2/payment/list"), body, error,
               cancellable, callback, user_data);
 }
 
@@ -597,14 +655,12 @@ tb_qpay_client_list_payments_finish (TbQpayClient  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &list_payments, error);
 }
 
 static void
 payment_reversal_async (TbQpayClient        *self,
-                        gpointer             source_tag,
+                        const Endpoint      *endpoint,
                         const char          *what,
                         const char          *payment_id,
                         const char          *note,
@@ -620,9 +676,7 @@ payment_reversal_async (TbQpayClient        *self,
   if (path != NULL)
     body = tb_qpay_build_payment_cancel_body (self->config->callback_url, note, &error);
 
-  /* A DELETE with a JSON body, as QPay wants it. */
-  call_start (self, source_tag, "DELETE", path, body, error, FALSE, NULL, NULL,
-              cancellable, callback, user_data);
+  call_start (self, endpoint, path, body, error, cancellable, callback, user_data);
 }
 
 void
@@ -635,7 +689,7 @@ tb_qpay_client_cancel_payment_async (TbQpayClient        *self,
 {
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
-  payment_reversal_async (self, tb_qpay_client_cancel_payment_async, "payment/cancel/",
+  payment_reversal_async (self, &cancel_payment, "payment/cancel/",
                           payment_id, note, cancellable, callback, user_data);
 }
 
@@ -644,9 +698,7 @@ tb_qpay_client_cancel_payment_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_finish_boolean (self, result, &cancel_payment, error);
 }
 
 void
@@ -659,7 +711,7 @@ tb_qpay_client_refund_payment_async (TbQpayClient        *self,
 {
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
-  payment_reversal_async (self, tb_qpay_client_refund_payment_async, "payment/refund/",
+  payment_reversal_async (self, &refund_payment, "payment/refund/",
                           payment_id, note, cancellable, callback, user_data);
 }
 
@@ -668,9 +720,7 @@ tb_qpay_client_refund_payment_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return call_finish_boolean (self, result, &refund_payment, error);
 }
 
 void
@@ -687,9 +737,7 @@ tb_qpay_client_create_ebarimt_async (TbQpayClient               *self,
   g_return_if_fail (request != NULL);
 
   body = tb_qpay_build_ebarimt_body (request, &error);
-  call_start (self, tb_qpay_client_create_ebarimt_async, "POST", g_strdup ("/v2/ebarimt_v3/create"),
-              body, error, FALSE,
-              (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free,
+  call_start (self, &create_ebarimt, g_strdup ("/v2/ebarimt_v3/create"), body, error,
               cancellable, callback, user_data);
 }
 
@@ -698,9 +746,7 @@ tb_qpay_client_create_ebarimt_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &create_ebarimt, error);
 }
 
 void
@@ -720,9 +766,7 @@ tb_qpay_client_cancel_ebarimt_async (TbQpayClient        *self,
   path = path_with_id ("ebarimt_v3/", payment_id, &error);
   if (path != NULL)
     body = tb_qpay_build_ebarimt_cancel_body (note);
-  call_start (self, tb_qpay_client_cancel_ebarimt_async, "DELETE", path, body, error, FALSE,
-              (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free,
-              cancellable, callback, user_data);
+  call_start (self, &cancel_ebarimt, path, body, error, cancellable, callback, user_data);
 }
 
 TbQpayEbarimt *
@@ -730,9 +774,7 @@ tb_qpay_client_cancel_ebarimt_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &cancel_ebarimt, error);
 }
 
 void
@@ -748,9 +790,7 @@ tb_qpay_client_get_ebarimt_async (TbQpayClient        *self,
   g_return_if_fail (TB_IS_QPAY_CLIENT (self));
 
   path = path_with_id ("ebarimt_v3/", payment_id, &error);
-  call_start (self, tb_qpay_client_get_ebarimt_async, "GET", path, NULL, error, TRUE,
-              (ParseFunc) tb_qpay_parse_ebarimt, (GDestroyNotify) tb_qpay_ebarimt_free,
-              cancellable, callback, user_data);
+  call_start (self, &get_ebarimt, path, NULL, error, cancellable, callback, user_data);
 }
 
 TbQpayEbarimt *
@@ -758,9 +798,7 @@ tb_qpay_client_get_ebarimt_finish (TbQpayClient  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, &get_ebarimt, error);
 }
 
 /* Object */

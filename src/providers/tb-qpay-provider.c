@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
 #include "tb-qpay-provider.h"
 
 struct _TbQpayProvider
@@ -108,16 +109,20 @@ use_ebarimt_form (TbQpayProvider                 *self,
     return FALSE;
   if (request->bill == NULL || request->bill->lines == NULL || request->bill->lines->len == 0)
     return FALSE;
-  /* Only when this QR pays the whole bill, and every line is in whole tögrög with two-decimal
-   * quantities (QPay's line format). */
+  /* Only when this QR pays the whole bill and every line meets the line rules (tb-rules.h:
+   * two-decimal quantities, a classification code of its own or the default). Lines saved
+   * before those rules may not: the QR then uses the simple form. */
   if (request->amount != request->bill->total || request->bill->paid != 0)
     return FALSE;
   for (guint i = 0; i < request->bill->lines->len; i++)
     {
       TbBillLine *line = request->bill->lines->pdata[i];
+      g_autofree char *code = NULL;
 
-      if (line->quantity_milli % 10 != 0 ||
-          (line->classification_code == NULL && self->default_classification == NULL))
+      if (!tb_rules_line_quantity (line->quantity_milli, NULL) ||
+          !tb_rules_classification_code (line->classification_code != NULL ? line->classification_code
+                                                                            : self->default_classification,
+                                         TRUE, &code, NULL))
         return FALSE;
     }
   return TRUE;

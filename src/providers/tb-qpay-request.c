@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 
 #include "tb-qpay-error.h"
@@ -27,6 +28,15 @@ invalid (GError     **error,
   return FALSE;
 }
 
+/* Overwrites a phone or TIN before it is freed. */
+static void
+free_secret (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
 static gboolean
 is_ascii_code (const char *text,
                gsize       max_len)
@@ -42,27 +52,6 @@ is_ascii_code (const char *text,
 
   for (gsize i = 0; i < len; i++)
     if (!(g_ascii_isalnum (text[i]) || text[i] == '_' || text[i] == '-'))
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-is_digits (const char *text,
-           gsize       min_len,
-           gsize       max_len)
-{
-  gsize len;
-
-  if (text == NULL)
-    return FALSE;
-
-  len = strlen (text);
-  if (len < min_len || len > max_len)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (text[i]))
       return FALSE;
 
   return TRUE;
@@ -318,41 +307,32 @@ add_line (JsonBuilder             *builder,
   g_autofree char *description = NULL;
   g_autofree char *quantity = NULL;
   g_autofree char *unit_price = NULL;
+  g_autofree char *classification = NULL;
+  g_autoptr(GError) rule_error = NULL;
   TbLineTax tax;
 
-  description = tb_qpay_utf8_truncate (line->description, TB_QPAY_MAX_DESCRIPTION_LEN);
-  if (description == NULL || g_strstrip (description)[0] == '\0')
+  if (!tb_rules_line (line->description, line->quantity_milli, line->unit_price, line->vat,
+                      line->city_tax, &description, &tax, &rule_error) ||
+      (ebarimt && !tb_rules_classification_code (line->classification_code, TRUE,
+                                                 &classification, &rule_error)))
     {
       g_set_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST,
-                   _("Bill line %u has no description. Add one and try again."), number);
-      return FALSE;
-    }
-
-  if (line->quantity_milli <= 0 || line->unit_price < 0
-      || !tb_tax_line (line->quantity_milli, line->unit_price, line->vat, line->city_tax, &tax))
-    {
-      g_set_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST,
-                   _("Bill line %u has an invalid quantity or price. Correct it and try again."), number);
+                   /* TRANSLATORS: "Bill line 2: A classification code has 7 digits, …" */
+                   _("Bill line %u: %s"), number, rule_error->message);
       return FALSE;
     }
 
   if (tax.amount == 0)
     return TRUE;
 
-  if (!tb_quantity_format_decimal2 (line->quantity_milli, &quantity))
-    {
-      g_set_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST,
-                   _("Bill line %u: QPay takes quantities with at most two decimals. Correct the quantity and try again."),
-                   number);
-      return FALSE;
-    }
+  /* Control characters become spaces (the rule already keeps it within 255 bytes). */
+  g_free (description);
+  description = tb_qpay_utf8_truncate (line->description, TB_QPAY_MAX_DESCRIPTION_LEN);
+  g_strstrip (description);
 
-  if (ebarimt && !is_digits (line->classification_code, 7, 7))
-    {
-      g_set_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST,
-                   _("Bill line %u needs a 7-digit product classification code for Ebarimt."), number);
-      return FALSE;
-    }
+  /* Cannot fail: the line rule allows two decimals only. */
+  if (!tb_quantity_format_decimal2 (line->quantity_milli, &quantity))
+    g_return_val_if_reached (FALSE);
   if (line->tax_product_code != NULL && !is_ascii_code (line->tax_product_code, TB_QPAY_MAX_CODE_LEN))
     {
       g_set_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST,
@@ -371,7 +351,7 @@ add_line (JsonBuilder             *builder,
   add_string (builder, "line_quantity", quantity);
   add_string (builder, "line_unit_price", unit_price);
   if (ebarimt)
-    add_string (builder, "classification_code", line->classification_code);
+    add_string (builder, "classification_code", classification);
 
   if (line->vat || line->city_tax)
     {
@@ -415,6 +395,8 @@ tb_qpay_build_invoice_body (const TbQpayConfig         *config,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *description = NULL;
   g_autofree char *note = NULL;
+  g_autofree char *district = NULL;
+  g_autoptr(GError) rule_error = NULL;
   const char *invoice_code;
   const char *receiver_code;
   const char *callback_url;
@@ -457,8 +439,8 @@ tb_qpay_build_invoice_body (const TbQpayConfig         *config,
   if (description == NULL || g_strstrip (description)[0] == '\0')
     return (invalid (error, _("The invoice needs a description.")), NULL);
 
-  if (ebarimt && !is_digits (request->district_code, 4, 4))
-    return (invalid (error, _("Ebarimt needs a 4-digit district code. Set it in Preferences.")), NULL);
+  if (ebarimt && !tb_rules_district_code (request->district_code, TRUE, &district, &rule_error))
+    return (invalid (error, rule_error->message), NULL);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -550,7 +532,7 @@ tb_qpay_build_invoice_body (const TbQpayConfig         *config,
       tax_type_text[0] = (char) ('0' + tax_type);
       tax_type_text[1] = '\0';
       add_string (builder, "tax_type", tax_type_text);
-      add_string (builder, "district_code", request->district_code);
+      add_string (builder, "district_code", district);
       /* Without VAT QPay must not add any on top (qpay-api.md §2). */
       if (tax_type != TB_QPAY_TAX_TYPE_VAT)
         {
@@ -673,39 +655,40 @@ tb_qpay_build_ebarimt_body (const TbQpayEbarimtRequest  *request,
                             GError                     **error)
 {
   g_autoptr(JsonBuilder) builder = NULL;
-  gboolean has_receiver;
+  g_autoptr(GError) rule_error = NULL;
+  g_autofree char *district = NULL;
+  g_autofree char *classification = NULL;
+  char *receiver = NULL;
 
   g_return_val_if_fail (request != NULL, NULL);
 
   if (!tb_qpay_id_is_valid (request->payment_id))
     return (invalid (error, _("The QPay payment number is invalid.")), NULL);
 
-  has_receiver = request->receiver != NULL && request->receiver[0] != '\0';
-  if (request->receiver_type == TB_QPAY_RECEIVER_COMPANY)
+  /* One rule for the receiver, the district and the classification: the queue and the UI
+   * check the same ones, so what they let through is sent (normalised) as it is. */
+  if (!tb_rules_ebarimt_receiver (tb_qpay_receiver_type_to_string (request->receiver_type),
+                                  request->receiver, &receiver, &rule_error) ||
+      !tb_rules_district_code (request->district_code, FALSE, &district, &rule_error) ||
+      !tb_rules_classification_code (request->classification_code, FALSE, &classification,
+                                     &rule_error))
     {
-      /* Old 7-digit registers, 11-digit company TINs, 12–14 digits for individuals. */
-      if (!is_digits (request->receiver, 7, 14))
-        return (invalid (error, _("A company receipt needs the company’s register number (TIN), digits only.")), NULL);
+      free_secret (receiver);
+      return (invalid (error, rule_error->message), NULL);
     }
-  else if (has_receiver && !is_digits (request->receiver, 8, 8))
-    return (invalid (error, _("The customer’s Ebarimt phone number must be 8 digits.")), NULL);
-
-  if (request->district_code != NULL && !is_digits (request->district_code, 4, 4))
-    return (invalid (error, _("Ebarimt needs a 4-digit district code. Set it in Preferences.")), NULL);
-  if (request->classification_code != NULL && !is_digits (request->classification_code, 7, 7))
-    return (invalid (error, _("The product classification code must be 7 digits.")), NULL);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   add_string (builder, "payment_id", request->payment_id);
   add_string (builder, "ebarimt_receiver_type", tb_qpay_receiver_type_to_string (request->receiver_type));
-  if (has_receiver)
-    add_string (builder, "ebarimt_receiver", request->receiver);
-  if (request->district_code != NULL)
-    add_string (builder, "district_code", request->district_code);
-  if (request->classification_code != NULL)
-    add_string (builder, "classification_code", request->classification_code);
+  if (receiver != NULL)
+    add_string (builder, "ebarimt_receiver", receiver);
+  if (district != NULL)
+    add_string (builder, "district_code", district);
+  if (classification != NULL)
+    add_string (builder, "classification_code", classification);
   json_builder_end_object (builder);
+  free_secret (receiver);
 
   return builder_to_bytes (builder);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
+#include "core/tb-seal.h"
 #include "tb-qr.h"
 #include "tb-receipt-doc.h"
 
@@ -35,6 +37,15 @@ is_digits (const char *text,
         return FALSE;
     }
   return TRUE;
+}
+
+/* Overwrites personal data (a buyer's TIN) before it is freed. */
+static void
+free_secret (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
 }
 
 /* NULL and "" both mean "not there", for the layout too. */
@@ -71,6 +82,29 @@ check_text (const char  *text,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The one TIN rule (tb-rules.h), reported as a receipt error that names the field. */
+static gboolean
+check_tin (const char  *tin,
+           gboolean     required,
+           const char  *field_label,
+           GError     **error)
+{
+  g_autoptr(GError) rule_error = NULL;
+  g_autofree char *normalized = NULL;
+
+  if (tb_rules_tin (tin, required, &normalized, &rule_error))
+    {
+      if (normalized != NULL)
+        memset (normalized, 0, strlen (normalized));
+      return TRUE;
+    }
+
+  /* Translators: %s names a receipt field, such as "buyer TIN"; then why it is wrong. */
+  g_set_error (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
+               _("The receipt field “%s” is wrong: %s"), field_label, rule_error->message);
+  return FALSE;
 }
 
 static gboolean
@@ -159,7 +193,7 @@ tb_receipt_doc_free (TbReceiptDoc *doc)
   g_free (doc->paid_by);
   g_free (doc->receipt_id);
   g_free (doc->lottery);
-  g_free (doc->buyer_tin);
+  free_secret (doc->buyer_tin);
   g_free (doc->buyer_name);
   /* The QR data is the receipt's proof: do not leave it in freed memory (qpay-api.md §10). */
   if (doc->qr_data != NULL)
@@ -287,6 +321,88 @@ tb_receipt_doc_apply_ebarimt (TbReceiptDoc    *doc,
   doc->paid_by = g_strdup ("QPay");
 }
 
+static void
+mask_buyer_tin (TbReceiptDoc *doc)
+{
+  char *masked;
+
+  if (doc->buyer_tin == NULL)
+    return;
+  masked = tb_seal_mask (doc->buyer_tin);
+  free_secret (doc->buyer_tin);
+  doc->buyer_tin = masked;
+}
+
+static gboolean
+apply_registration (TbReceiptDoc     *doc,
+                    TbLedger         *ledger,
+                    const TbReceipt  *receipt,
+                    GError          **error)
+{
+  g_autoptr(TbReceipt) full = NULL;
+
+  if (g_strcmp0 (receipt->receiver_type, "COMPANY") != 0)
+    {
+      tb_receipt_doc_apply_ebarimt (doc, receipt);
+      return TRUE;
+    }
+
+  /* The buyer's TIN is read only for a company receipt, where it is printed. */
+  full = tb_ledger_get_receipt (ledger, receipt->id, TRUE, error);
+  if (full == NULL)
+    return FALSE;
+  tb_receipt_doc_apply_ebarimt (doc, full);
+  g_clear_pointer (&full->receiver, free_secret);
+  return TRUE;
+}
+
+TbReceiptDoc *
+tb_receipt_doc_build (TbLedger                *ledger,
+                      gint64                   receipt_id,
+                      const TbReceiptMerchant *merchant,
+                      gboolean                 mask_buyer,
+                      GError                 **error)
+{
+  g_autoptr(TbReceipt) receipt = NULL;
+  g_autoptr(TbBill) bill = NULL;
+  g_autoptr(TbReceiptDoc) doc = NULL;
+
+  g_return_val_if_fail (TB_IS_LEDGER (ledger), NULL);
+  g_return_val_if_fail (merchant != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(receipt = tb_ledger_get_receipt (ledger, receipt_id, FALSE, error)))
+    return NULL;
+  if (receipt->state != TB_RECEIPT_REGISTERED)
+    {
+      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
+                           _("This e-receipt is not registered with the tax office, so there is nothing to print yet."));
+      return NULL;
+    }
+  if (!(bill = tb_ledger_get_bill (ledger, receipt->bill_id, error)))
+    return NULL;
+
+  doc = tb_receipt_doc_new_from_bill (bill);
+  doc->merchant_name = g_strdup (merchant->name);
+  doc->merchant_address = g_strdup (merchant->address);
+  /* Before the registration: the TIN the tax office registered the sale under wins. */
+  doc->merchant_tin = g_strdup (merchant->tin);
+
+  if (!apply_registration (doc, ledger, receipt, error))
+    return NULL;
+  if (mask_buyer)
+    mask_buyer_tin (doc);
+  doc->copy_number = 0;
+
+  return g_steal_pointer (&doc);
+}
+
+guint
+tb_receipt_copy_number (int print_number)
+{
+  return print_number > 1 ? (guint) print_number : 0;
+}
+
 gboolean
 tb_receipt_doc_validate (const TbReceiptDoc *doc,
                          GError            **error)
@@ -309,12 +425,8 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
       !check_text (doc->buyer_name, C_("receipt field", "buyer name"), error))
     return FALSE;
 
-  if (!is_empty (doc->merchant_tin) && !is_digits (doc->merchant_tin, 7, 14))
-    {
-      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
-                           _("The merchant TIN must be 7 to 14 digits."));
-      return FALSE;
-    }
+  if (!check_tin (doc->merchant_tin, FALSE, C_("receipt field", "merchant TIN"), error))
+    return FALSE;
 
   if (!is_empty (doc->receipt_id) &&
       !is_digits (doc->receipt_id, TB_RECEIPT_ID_LENGTH, TB_RECEIPT_ID_LENGTH))
@@ -341,12 +453,8 @@ tb_receipt_doc_validate (const TbReceiptDoc *doc,
     }
 
   if (doc->receiver_type == TB_RECEIVER_COMPANY &&
-      (doc->buyer_tin == NULL || !is_digits (doc->buyer_tin, 7, 14)))
-    {
-      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
-                           _("A company receipt needs the buyer’s TIN (7 to 14 digits)."));
-      return FALSE;
-    }
+      !check_tin (doc->buyer_tin, TRUE, C_("receipt field", "buyer TIN"), error))
+    return FALSE;
 
   if (doc->copy_number > TB_RECEIPT_MAX_COPY)
     {

@@ -49,7 +49,7 @@ typedef struct
 typedef struct
 {
   char           *merchant_name;
-  char           *merchant_tin;       /* nullable: 7–14 digits */
+  char           *merchant_tin;       /* nullable: a TIN (tb_rules_tin) */
   char           *merchant_address;   /* nullable; '\n' starts a new line */
   char           *bill_number;        /* nullable */
   gint64          date_us;            /* UTC µs, printed in local time; 0 = not printed */
@@ -62,7 +62,7 @@ typedef struct
   char           *receipt_id;         /* nullable until registered: ДДТД, 33 digits */
   char           *lottery;            /* nullable: "CK 59114203" (citizen receipts) */
   TbReceiverType  receiver_type;
-  char           *buyer_tin;          /* COMPANY only: 7–14 digits */
+  char           *buyer_tin;          /* COMPANY only: a TIN (tb_rules_tin) */
   char           *buyer_name;         /* COMPANY only, nullable */
   char           *qr_data;            /* nullable: encoded verbatim in the QR */
   guint           copy_number;        /* 0 = the original; n > 0 prints "COPY n" */
@@ -93,6 +93,32 @@ TbReceiptDoc     *tb_receipt_doc_new_from_bill (const TbBill   *bill);
  * registered amount and taxes when there are any. paid_by becomes "QPay". */
 void              tb_receipt_doc_apply_ebarimt (TbReceiptDoc    *doc,
                                                 const TbReceipt *receipt);
+
+/* The business as it prints on a receipt (from Preferences, or the CLI's environment). */
+typedef struct
+{
+  const char *name;
+  const char *tin;        /* nullable; the TIN the tax office registered the sale under wins */
+  const char *address;    /* nullable */
+} TbReceiptMerchant;
+
+/* The one way a registered e-receipt becomes a printable doc, for the app and the CLI alike:
+ * the bill (tb_receipt_doc_new_from_bill), the merchant, then the registration
+ * (tb_receipt_doc_apply_ebarimt); a company receipt's buyer TIN is read only then, and with
+ * @mask_buyer it is masked ("53****8", for screens and terminals; a PDF or print carries it
+ * whole). copy_number is 0: set it with tb_receipt_copy_number(). Fails with
+ * TB_RECEIPT_DOC_ERROR_INVALID when the receipt is not registered, or with the ledger's error. */
+TbReceiptDoc     *tb_receipt_doc_build    (TbLedger                *ledger,
+                                           gint64                   receipt_id,
+                                           const TbReceiptMerchant *merchant,
+                                           gboolean                 mask_buyer,
+                                           GError                 **error);
+
+/* The COPY number that print number @print_number of a receipt carries (the ledger's counter
+ * of prints, tb_ledger_receipt_note_copy(), counts from 1): 0 for the first print, the
+ * original; n for the n-th. Prints beyond TB_RECEIPT_MAX_COPY keep their number and are
+ * refused by tb_receipt_doc_validate(). For a preview of the next print, pass copies + 1. */
+guint             tb_receipt_copy_number  (int                      print_number);
 
 /* TRUE when the doc can be printed. Otherwise FALSE with a translated TB_RECEIPT_DOC_ERROR that
  * names the field but never its value (TINs and QR data stay out of messages and logs). */

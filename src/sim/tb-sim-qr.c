@@ -8,8 +8,6 @@
 #include <string.h>
 #include <qrencode.h>
 
-#include "core/tb-money.h"
-
 #include "tb-sim-server-private.h"
 
 #define QR_SCALE 4
@@ -53,16 +51,14 @@ _tb_sim_emv_qr_text (const char *invoice_id,
   g_autoptr(GString) extra = g_string_new (NULL);
   g_autofree char *compact_id = g_strdup (invoice_id);
   g_autofree char *amount_text = NULL;
-  gint64 whole;
   char *dash;
 
   while ((dash = strchr (compact_id, '-')) != NULL)
     memmove (dash, dash + 1, strlen (dash));
 
-  if (tb_money_to_whole (amount, &whole))
-    amount_text = g_strdup_printf ("%" G_GINT64_FORMAT, whole);
-  else
-    amount_text = tb_money_format_decimal (amount);
+  /* Whole tögrög without decimals, as QPay's own QR texts show them. */
+  amount_text = amount % 100 == 0 ? _tb_sim_format_decimal (amount / 100, 0)
+                                  : _tb_sim_format_decimal (amount, 2);
 
   append_tlv (account, "00", "mn.qpay.sim");
   append_tlv (account, "01", compact_id);

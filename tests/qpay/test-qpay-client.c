@@ -353,6 +353,30 @@ test_get_invoice (QpayFixture   *f,
   g_assert_error (error, TB_QPAY_ERROR, TB_QPAY_ERROR_INVALID_REQUEST);
 }
 
+/* Each call's result is finished only by its own _finish(): the endpoint table tags them. */
+static void
+test_finish_checks_call (QpayFixture   *f,
+                         gconstpointer  data)
+{
+  g_autoptr(TbQpayInvoice) invoice = create_and_check (f, 10000);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbQpayInvoiceInfo) info = NULL;
+  AsyncWait wait = { 0, };
+
+  tb_qpay_client_get_invoice_async (f->client, invoice->invoice_id, NULL, async_wait_cb, &wait);
+  result = async_wait (&wait);
+
+  g_test_expect_message ("Tulbur-QPay", G_LOG_LEVEL_CRITICAL, "*source_tag*");
+  g_assert_null (tb_qpay_client_get_payment_finish (f->client, result, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  info = tb_qpay_client_get_invoice_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->status, ==, "OPEN");
+}
+
 static void
 test_cancel_invoice (QpayFixture   *f,
                      gconstpointer  data)
@@ -930,6 +954,7 @@ main (int   argc,
   ADD ("payment/get-and-list", test_payment_get_and_list);
   ADD ("payment/cancel-refund", test_payment_cancel_refund);
   ADD ("ebarimt", test_ebarimt);
+  ADD ("finish-checks-call", test_finish_checks_call);
 
 #undef ADD
 

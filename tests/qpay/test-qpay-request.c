@@ -496,13 +496,40 @@ test_ebarimt_body (void)
     g_assert_false (json_object_has_member (parse_body (body, &parser), "ebarimt_receiver"));
   }
 
+  /* The one receiver rule (tb-rules.h): a 12-digit TIN is a TIN, and a phone typed with the
+   * country code is sent as its 8 digits. (Before, "+97688614450" was refused here while the
+   * ledger kept it.) */
+  {
+    struct { TbQpayReceiverType type; const char *receiver; const char *sent; } good[] = {
+      { TB_QPAY_RECEIVER_COMPANY, "123456789012", "123456789012" },
+      { TB_QPAY_RECEIVER_COMPANY, "5317878", "5317878" },
+      { TB_QPAY_RECEIVER_CITIZEN, "+97688614450", "88614450" },
+      { TB_QPAY_RECEIVER_CITIZEN, "8861 4450", "88614450" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+      {
+        g_autoptr(TbQpayEbarimtRequest) request = tb_qpay_ebarimt_request_new ("1", good[i].type, good[i].receiver);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) body = tb_qpay_build_ebarimt_body (request, &error);
+        g_autoptr(JsonParser) parser = NULL;
+
+        g_test_message ("good case %" G_GSIZE_FORMAT, i);
+        g_assert_no_error (error);
+        g_assert_cmpstr (json_object_get_string_member (parse_body (body, &parser), "ebarimt_receiver"),
+                         ==, good[i].sent);
+      }
+  }
+
   {
     struct { TbQpayReceiverType type; const char *receiver; const char *district; const char *classification; } bad[] = {
       { TB_QPAY_RECEIVER_COMPANY, NULL, NULL, NULL },
       { TB_QPAY_RECEIVER_COMPANY, "30101O65006", NULL, NULL },
       { TB_QPAY_RECEIVER_COMPANY, "123456", NULL, NULL },
       { TB_QPAY_RECEIVER_CITIZEN, "8861445", NULL, NULL },
-      { TB_QPAY_RECEIVER_CITIZEN, "+97688614450", NULL, NULL },
+      { TB_QPAY_RECEIVER_COMPANY, "УБ99112233", NULL, NULL },   /* a citizen's register */
+      { TB_QPAY_RECEIVER_COMPANY, "123456789012345", NULL, NULL },
+      { TB_QPAY_RECEIVER_CITIZEN, "+1 555 0100 22", NULL, NULL },
       { TB_QPAY_RECEIVER_CITIZEN, "88614450", "34", NULL },
       { TB_QPAY_RECEIVER_CITIZEN, "88614450", NULL, "5221" },
     };

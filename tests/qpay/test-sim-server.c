@@ -13,7 +13,9 @@
 
 #include "tb-test-utils.h"
 #include "tb-qpay-parse.h"
+#include "tb-qpay-request.h"
 #include "tb-qpay-test-common.h"
+#include "tb-sim-server-private.h"
 
 typedef struct
 {
@@ -314,6 +316,145 @@ test_invoice_exact_vat (Raw           *raw,
   /* Another code, another namespace: fine. */
   api (raw, "POST", "/v2/invoice", other, &clash);
   g_assert_cmpuint (clash.status, ==, 200);
+}
+
+/* The simulator's VAT table is its own (tb-sim-tax.c), written from qpay-api.md §2 and §10:
+ * each line below was worked out by hand from "VAT = gross × 10/110; with city tax gross ×
+ * 10/112 and × 2/112; city tax alone gross × 2/102; cut down to 4 places". A wrong per-line
+ * tax is refused with VAT_AMOUNT_INVALID whatever the app's tax code says, right ones pass. */
+static void
+test_vat_table (Raw           *raw,
+                gconstpointer  data)
+{
+  struct { const char *qty; const char *price; const char *vat; const char *city; gboolean ok; } cases[] = {
+    { "1.00", "11000.00", "1000.0000", NULL, TRUE },        /* divisible by 11 */
+    { "1.00", "50.00", "4.5454", NULL, TRUE },              /* 4.54545… cut down */
+    { "1.00", "50.00", "4.5455", NULL, FALSE },             /* rounded instead of cut */
+    { "1.00", "100.00", "9.0909", NULL, TRUE },
+    { "1.00", "100.00", "9.09", NULL, FALSE },              /* two places */
+    { "1.00", "100.00", "10.0000", NULL, FALSE },           /* 10 % of the price, not inside it */
+    { "1.00", "1000.00", "89.2857", "17.8571", TRUE },      /* TPA's example */
+    { "1.00", "1000.00", "89.2857", NULL, FALSE },          /* the with-city-tax VAT on a VAT-only line */
+    { "1.00", "1000.00", "90.9090", "17.8571", FALSE },     /* the VAT-only share with city tax */
+    { "1.00", "1120.00", "100.0000", "20.0000", TRUE },     /* PosAPI's example */
+    { "1.00", "1020.00", NULL, "20.0000", TRUE },           /* city tax alone: × 2/102 */
+    { "1.00", "1020.00", NULL, "17.8571", FALSE },          /* × 2/112 without VAT */
+    { "2.50", "10.00", "2.2727", NULL, TRUE },              /* 25 ₮ */
+    { "3.00", "2200.00", "600.0000", NULL, TRUE },          /* 6 600 ₮ */
+    { "3.00", "2200.00", "200.0000", NULL, FALSE },         /* the VAT of one unit only */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Answer) answer = { 0, };
+      g_autoptr(GString) taxes = g_string_new (NULL);
+      g_autofree char *json = NULL;
+
+      if (cases[i].vat != NULL)
+        g_string_append_printf (taxes, "{\"tax_code\":\"VAT\",\"description\":\"НӨАТ\",\"amount\":\"%s\"}",
+                                cases[i].vat);
+      if (cases[i].city != NULL)
+        g_string_append_printf (taxes, "%s{\"tax_code\":\"CITY_TAX\",\"description\":\"НХАТ\",\"amount\":\"%s\"}",
+                                taxes->len > 0 ? "," : "", cases[i].city);
+      json = g_strdup_printf ("{\"invoice_code\":\"TULBUR_DEMO_INVOICE\",\"sender_invoice_no\":\"VAT%" G_GSIZE_FORMAT "\","
+                              "\"invoice_receiver_code\":\"t\",\"invoice_description\":\"d\",\"callback_url\":\"https://x.mn\","
+                              "\"lines\":[{\"line_description\":\"a\",\"line_quantity\":\"%s\",\"line_unit_price\":\"%s\","
+                              "\"taxes\":[%s]}]}", i, cases[i].qty, cases[i].price, taxes->str);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s × %s", i, cases[i].qty, cases[i].price);
+      api (raw, "POST", "/v2/invoice", json, &answer);
+      if (cases[i].ok)
+        g_assert_cmpuint (answer.status, ==, 200);
+      else
+        assert_error (&answer, 400, "VAT_AMOUNT_INVALID");
+    }
+}
+
+/* The app's request builder (and so its tax code, src/core/tb-tax.c) against the
+ * simulator's own table: every line the app sends must pass. A slip in the app's VAT (a
+ * rounding instead of the cut-down, a wrong divisor) fails here instead of being mirrored. */
+static void
+test_app_taxes_checked (Raw           *raw,
+                        gconstpointer  data)
+{
+  g_autoptr(TbQpayConfig) config = tb_sim_server_new_config (raw->sim);
+  const gint64 quantities[] = { 1000, 2500, 3000, 10 };
+  const gboolean taxes[][2] = { { TRUE, FALSE }, { TRUE, TRUE }, { FALSE, TRUE } };
+
+  for (gint64 price = 1000; price <= 40000; price += 700)
+    for (gsize q = 0; q < G_N_ELEMENTS (quantities); q++)
+      for (gsize t = 0; t < G_N_ELEMENTS (taxes); t++)
+        {
+          g_autofree char *number = g_strdup_printf ("TAX%" G_GINT64_FORMAT "Q%" G_GSIZE_FORMAT "T%" G_GSIZE_FORMAT,
+                                                     price, q, t);
+          g_autoptr(TbQpayInvoiceRequest) request =
+            tb_qpay_invoice_request_new (TB_QPAY_INVOICE_FULL, number, "Taxes", 0);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) body = NULL;
+          g_autofree char *json = NULL;
+          g_auto(Answer) answer = { 0, };
+
+          tb_qpay_invoice_request_add_line (request, "a", quantities[q], price, taxes[t][0], taxes[t][1], NULL);
+          body = tb_qpay_build_invoice_body (config, request, &error);
+          if (body == NULL)   /* the line comes to möngö: not a whole-tögrög invoice */
+            continue;
+          json = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+          api (raw, "POST", "/v2/invoice", json, &answer);
+          if (answer.status != 200)
+            g_error ("the simulator refused the app's taxes: %s", json);
+        }
+}
+
+/* The simulator's own decimal reader (tb-sim-tax.c), which must not lean on the app's. */
+static void
+test_sim_decimals (void)
+{
+  struct { const char *json; guint places; gboolean ok; gint64 value; } cases[] = {
+    { "\"1.00\"", 2, TRUE, 100 },
+    { "\"1\"", 2, TRUE, 100 },
+    { "\"89.2857\"", 4, TRUE, 892857 },
+    { "\"4.5\"", 4, TRUE, 45000 },
+    { "\"1.000\"", 2, TRUE, 100 },          /* extra zeros are no extra precision */
+    { "\"1.005\"", 2, FALSE, 0 },
+    { "\"-3.10\"", 2, TRUE, -310 },
+    { "\".5\"", 2, FALSE, 0 },
+    { "\"\"", 2, FALSE, 0 },
+    { "\"1e5\"", 2, FALSE, 0 },
+    { "\"12 500\"", 2, FALSE, 0 },
+    { "\"99999999999999\"", 4, TRUE, G_GINT64_CONSTANT (999999999999990000) },
+    { "\"999999999999999\"", 4, FALSE, 0 },  /* would overflow at 4 places */
+    { "9223372036854775807", 2, FALSE, 0 },
+    { "100", 2, TRUE, 10000 },
+    { "4.5454", 4, TRUE, 45454 },
+    { "999.9999", 4, TRUE, 9999999 },
+    { "0.1", 2, TRUE, 10 },
+    { "100.001", 2, FALSE, 0 },
+    { "true", 2, FALSE, 0 },
+    { "null", 2, FALSE, 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      gint64 value = 0;
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].json);
+      g_assert_cmpint (_tb_sim_parse_decimal (node, cases[i].places, &value), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpint (value, ==, cases[i].value);
+    }
+
+  {
+    g_autofree char *a = _tb_sim_format_decimal (892857, 4);
+    g_autofree char *b = _tb_sim_format_decimal (-310, 2);
+    g_autofree char *c = _tb_sim_format_decimal (5, 2);
+    g_autofree char *d = _tb_sim_format_decimal (125, 0);
+
+    g_assert_cmpstr (a, ==, "89.2857");
+    g_assert_cmpstr (b, ==, "-3.10");
+    g_assert_cmpstr (c, ==, "0.05");
+    g_assert_cmpstr (d, ==, "125");
+  }
 }
 
 static void
@@ -707,6 +848,8 @@ main (int   argc,
   ADD ("refresh", test_refresh);
   ADD ("invoice-validation", test_invoice_validation);
   ADD ("invoice-exact-vat", test_invoice_exact_vat);
+  ADD ("vat-table", test_vat_table);
+  ADD ("app-taxes-checked", test_app_taxes_checked);
   ADD ("not-found-and-shapes", test_not_found_and_shapes);
   ADD ("delete-with-body", test_delete_with_body);
   ADD ("qr", test_qr);
@@ -717,6 +860,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/tulbur/sim-server/executable", test_executable);
+  g_test_add_func ("/tulbur/sim-server/decimals", test_sim_decimals);
 
   return g_test_run ();
 }
