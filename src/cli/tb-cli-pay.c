@@ -213,6 +213,7 @@ tb_cli_pay (TbCli    *cli,
   request.amount = amount;
   request.provider_txn_id = ref;
   request.reference = ref;
+  request.allow_overpay = allow_overpay;
 
   if (!tb_ledger_settle (ledger, &request, &result, error))
     return FALSE;
