@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tb-ledger-private.h"
+#include "tb-rules.h"
 
 static char *
 name_key (const char *name)
@@ -51,88 +52,6 @@ validate_name (const char  *name,
   return TRUE;
 }
 
-static gboolean
-validate_phone (const char  *phone,
-                char       **out_normalized,
-                GError     **error)
-{
-  g_autofree char *digits = NULL;
-
-  *out_normalized = NULL;
-  if (phone == NULL || *phone == '\0')
-    return TRUE;
-
-  for (const char *p = phone; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p) && *p != ' ' && *p != '-' && *p != '+' && *p != '(' && *p != ')')
-        {
-          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                               _("A phone number has only digits, for example 99112233."));
-          return FALSE;
-        }
-    }
-
-  digits = tb_seal_normalize_phone (phone);
-  if (digits == NULL || strlen (digits) < 6 || strlen (digits) > 15)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A phone number has 8 digits, for example 99112233."));
-      return FALSE;
-    }
-
-  *out_normalized = g_steal_pointer (&digits);
-  return TRUE;
-}
-
-/* A Mongolian register number: a company's 7 digits, an 11–14 digit TIN, or a citizen's two
- * Cyrillic letters and eight digits (e.g. УБ99112233). */
-static gboolean
-validate_register (const char  *register_no,
-                   char       **out_normalized,
-                   GError     **error)
-{
-  g_autofree char *norm = NULL;
-  gsize n_digits = 0;
-  glong n_chars;
-  gboolean ok = FALSE;
-
-  *out_normalized = NULL;
-  if (register_no == NULL || *register_no == '\0')
-    return TRUE;
-
-  norm = tb_seal_normalize_register (register_no);
-  if (norm == NULL)
-    return TRUE;
-
-  n_chars = g_utf8_strlen (norm, -1);
-  for (const char *p = norm; *p != '\0'; p++)
-    if (g_ascii_isdigit (*p))
-      n_digits++;
-
-  if (n_digits == strlen (norm))
-    ok = n_digits == 7 || (n_digits >= 11 && n_digits <= 14);
-  else if (n_chars == 10 && n_digits == 8)
-    {
-      const char *second = g_utf8_next_char (norm);
-      gunichar a = g_utf8_get_char (norm);
-      gunichar b = g_utf8_get_char (second);
-
-      ok = g_unichar_isalpha (a) && g_unichar_isalpha (b)
-           && g_unichar_get_script (a) == G_UNICODE_SCRIPT_CYRILLIC
-           && g_unichar_get_script (b) == G_UNICODE_SCRIPT_CYRILLIC;
-    }
-
-  if (!ok)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A register number is 7 digits for a company, an 11-digit TIN, or two Cyrillic letters and 8 digits for a person."));
-      return FALSE;
-    }
-
-  *out_normalized = g_steal_pointer (&norm);
-  return TRUE;
-}
-
 /* A customer as it will be stored: validated, normalized, with its search key. */
 typedef struct
 {
@@ -162,8 +81,8 @@ prepare_customer (CustomerRow  *row,
                   GError      **error)
 {
   if (!validate_name (name, &row->name, error) ||
-      !validate_phone (phone, &row->phone, error) ||
-      !validate_register (register_no, &row->register_no, error))
+      !tb_rules_phone (phone, FALSE, &row->phone, error) ||
+      !tb_rules_register_no (register_no, FALSE, &row->register_no, NULL, error))
     return FALSE;
   row->name_key = name_key (row->name);
   return TRUE;

@@ -9,81 +9,23 @@
 #include <string.h>
 
 #include "tb-ledger-private.h"
+#include "tb-rules.h"
 #include "tb-money.h"
 #include "tb-tax.h"
 
-/* The trimmed description, or NULL with @error. */
-static char *
-validate_description (const char  *text,
-                      GError     **error)
-{
-  g_autofree char *description = NULL;
-
-  if (text != NULL && g_utf8_validate (text, -1, NULL))
-    description = g_strstrip (g_strdup (text));
-
-  if (description == NULL || *description == '\0')
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("Describe what is being sold."));
-      return NULL;
-    }
-  if (strlen (description) > 255)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The description is too long: use at most 255 bytes (about 120 Cyrillic letters)."));
-      return NULL;
-    }
-  return g_steal_pointer (&description);
-}
-
+/* The line rules live in tb-rules.c; the ledger checks them again so that nothing reaches
+ * the book that another part of Tulbur (or QPay) would refuse later. */
 static gboolean
 validate_line (const TbLineInput  *input,
                char              **out_description,
                TbLineTax          *out_tax,
                GError            **error)
 {
-  g_autofree char *description = validate_description (input->description, error);
+  g_autofree char *classification = NULL;
 
-  if (description == NULL)
-    return FALSE;
-
-  if (input->quantity_milli <= 0)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The quantity must be more than zero."));
-      return FALSE;
-    }
-  if (input->unit_price < 0 || input->unit_price > TB_MONEY_MAX)
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The price must be zero or more."));
-      return FALSE;
-    }
-
-  if (input->classification_code != NULL && *input->classification_code != '\0')
-    {
-      gboolean ok = strlen (input->classification_code) == 7;
-
-      for (const char *p = input->classification_code; ok && *p != '\0'; p++)
-        ok = g_ascii_isdigit (*p);
-      if (!ok)
-        {
-          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                               _("A classification code has 7 digits, for example 6743000."));
-          return FALSE;
-        }
-    }
-
-  if (!tb_tax_line (input->quantity_milli, input->unit_price, input->vat, input->city_tax, out_tax))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("The line amount is too large."));
-      return FALSE;
-    }
-
-  *out_description = g_steal_pointer (&description);
-  return TRUE;
+  return tb_rules_classification_code (input->classification_code, FALSE, &classification, error) &&
+         tb_rules_line (input->description, input->quantity_milli, input->unit_price,
+                        input->vat, input->city_tax, out_description, out_tax, error);
 }
 
 /* Recomputes a bill's totals as exact sums of its lines and moves its status to match. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tb-ledger-private.h"
+#include "tb-rules.h"
 
 /* A receipt row is queued in the settlement's own transaction (tb-ledger.c), so every QPay
  * payment has exactly one. These functions move it PENDING → REGISTERED / ERROR / SKIPPED and,
@@ -523,18 +524,6 @@ tb_ledger_receipt_note_copy (TbLedger  *self,
   return before->copies + 1;
 }
 
-static gboolean
-digits_only (const char *text,
-             gsize       len)
-{
-  if (text == NULL || strlen (text) != len)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 bind_choices (TbLedger      *self,
               sqlite3_stmt  *stmt,
@@ -556,42 +545,26 @@ empty_to_null (const char *text)
   return text != NULL && *text != '\0' ? text : NULL;
 }
 
-/* Checked here so that a bad value never reaches QPay (issue #6). @args holds the choices
- * (empty strings already made NULL); the phone is replaced by its digits in *@out_digits. */
+/* Checked here so that a bad value never reaches QPay, with the same rules as everywhere
+ * else (tb-rules.c). @args holds the choices (empty strings already made NULL); the phone is
+ * replaced by its digits in *@out_digits. */
 static gboolean
 validate_choices (const ReceiptArgs  *args,
                   char              **out_digits,
                   GError            **error)
 {
+  g_autofree char *district = NULL;
+  g_autofree char *classification = NULL;
+
   if (args->a != NULL && g_strcmp0 (args->a, "CITIZEN") != 0 && g_strcmp0 (args->a, "COMPANY") != 0)
     {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
+      g_set_error_literal (error, TB_RULES_ERROR, TB_RULE_FIELD_RECEIVER_TYPE,
                            _("The receipt is for a citizen or a company."));
       return FALSE;
     }
-  if (args->b != NULL)
-    {
-      *out_digits = tb_seal_normalize_phone (args->b);
-      if (!digits_only (*out_digits, 8) || strlen (args->b) > 20)
-        {
-          g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                               _("An e-barimt phone number has 8 digits, for example 99112233."));
-          return FALSE;
-        }
-    }
-  if (args->c != NULL && !digits_only (args->c, 4))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A district code has 4 digits, for example 3505."));
-      return FALSE;
-    }
-  if (args->d != NULL && !digits_only (args->d, 7))
-    {
-      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
-                           _("A classification code has 7 digits, for example 6743000."));
-      return FALSE;
-    }
-  return TRUE;
+  return tb_rules_phone (args->b, FALSE, out_digits, error) &&
+         tb_rules_district_code (args->c, FALSE, &district, error) &&
+         tb_rules_classification_code (args->d, FALSE, &classification, error);
 }
 
 static gboolean

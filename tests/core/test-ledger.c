@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/tb-ledger.h"
+#include "core/tb-rules.h"
 #include "core/tb-money.h"
 #include "core/tb-seal.h"
 #include "tb-test-utils.h"
@@ -208,11 +209,12 @@ test_customers_sealed (Fixture       *f,
   g_assert_false (tb_ledger_add_customer (f->ledger, "  ", NULL, NULL, NULL, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
   g_clear_error (&error);
+  /* Field rules say which field is wrong (tb-rules.h). */
   g_assert_false (tb_ledger_add_customer (f->ledger, "X", "99-abc", NULL, NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_PHONE);
   g_clear_error (&error);
   g_assert_false (tb_ledger_add_customer (f->ledger, "X", NULL, "12345", NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_REGISTER_NO);
   g_clear_error (&error);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM customers"), ==, 2);
 
@@ -266,12 +268,12 @@ test_bill_lines_and_totals (Fixture       *f,
 
   /* Bad lines change nothing. */
   g_assert_false (tb_ledger_add_line (f->ledger, bill_id, &bad, NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_DESCRIPTION);
   g_clear_error (&error);
   bad.description = "x";
   bad.classification_code = "12ab";
   g_assert_false (tb_ledger_add_line (f->ledger, bill_id, &bad, NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_CLASSIFICATION);
   g_clear_error (&error);
   g_assert_false (tb_ledger_add_line (f->ledger, 999, &a, NULL, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_NOT_FOUND);
@@ -864,13 +866,13 @@ test_receipts (Fixture       *f,
 
   /* Bill choices: validated, phone sealed. */
   g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "COMPANY", NULL, "350", NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_DISTRICT);
   g_clear_error (&error);
   g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "CITIZEN", "12345", NULL, NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_PHONE);
   g_clear_error (&error);
   g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, "BUSINESS", NULL, NULL, NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_RECEIVER_TYPE);
   g_clear_error (&error);
   g_assert_true (tb_ledger_set_bill_receipt (f->ledger, bill_id, "CITIZEN", "9988-7766", "0101", "0111100", &error));
   g_assert_no_error (error);

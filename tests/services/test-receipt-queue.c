@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/tb-ledger.h"
+#include "core/tb-rules.h"
 #include "providers/tb-qpay-provider.h"
 #include "services/tb-payment-service.h"
 #include "services/tb-receipt-queue.h"
@@ -341,7 +342,7 @@ test_company_and_validation (Fixture       *f,
   /* The ledger refuses a malformed override; one that passes its checks (CITIZEN phone) is then
    * checked again by the queue before sending. */
   g_assert_false (tb_ledger_set_bill_receipt (f->ledger, bill_id, NULL, NULL, "35", NULL, &error));
-  g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID);
+  g_assert_error (error, TB_RULES_ERROR, TB_RULE_FIELD_DISTRICT);
   g_clear_error (&error);
   {
     TbReceiptSettings bad = { TRUE, "COMPANY", "35", "6743000" };
