@@ -44,6 +44,7 @@ typedef struct
   TbSimServer    *sim;
   TbQpayClient   *client;
   TbReceiptQueue *queue;
+  TbClock        *clock;     /* the queue's: fake, moved by the tests */
 } Fixture;
 
 static void
@@ -70,7 +71,8 @@ fixture_setup (Fixture       *f,
 
   f->queue = tb_receipt_queue_new (f->ledger, f->client);
   tb_receipt_queue_set_settings (f->queue, &settings);
-  tb_receipt_queue_set_minute_ms (f->queue, 1);
+  f->clock = tb_clock_new_fake (g_get_real_time ());
+  tb_receipt_queue_set_clock (f->queue, f->clock);
 }
 
 static void
@@ -78,6 +80,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   tb_test_release_and_wait (g_steal_pointer (&f->queue));
+  g_clear_object (&f->clock);
   g_clear_object (&f->client);
   tb_sim_server_stop (f->sim);
   g_clear_object (&f->sim);
@@ -356,8 +359,10 @@ test_company_and_validation (Fixture       *f,
   g_assert_cmpint (bad_district->state, ==, TB_RECEIPT_ERROR);
   g_assert_cmpstr (bad_district->last_error_key, ==, "INVALID_INPUT");
 
-  process (f);  /* due at once with 1 ms minutes */
-  g_usleep (20000);
+  /* Due again a minute later. */
+  tb_clock_advance (f->clock, 2 * 60 * G_USEC_PER_SEC);
+  process (f);
+  tb_clock_advance (f->clock, 2 * 60 * G_USEC_PER_SEC);
   process (f);
   no_tin = get (f, r_no_tin);
   g_assert_cmpint (no_tin->state, ==, TB_RECEIPT_ERROR);
