@@ -14,6 +14,7 @@
 #endif
 
 #include "providers/tb-qpay-client.h"
+#include "services/tb-error-advice.h"
 #include "services/tb-stack.h"
 
 #include "tb-qpay-setup.h"
@@ -1154,32 +1155,6 @@ tb_qpay_setup_test_connection_finish (TbQpaySetup   *self,
 
 /* ---- errors ---- */
 
-const char *
-tb_qpay_error_advice (const GError *error)
-{
-  if (error != NULL && error->domain == TB_QPAY_ERROR)
-    {
-      switch ((TbQpayErrorCode) error->code)
-        {
-        case TB_QPAY_ERROR_NETWORK:
-        case TB_QPAY_ERROR_TIMEOUT:
-        case TB_QPAY_ERROR_SERVER:
-        case TB_QPAY_ERROR_BAD_RESPONSE:
-          return _("Check the internet connection and try again; the same QR will be used.");
-        case TB_QPAY_ERROR_UNAUTHORIZED:
-        case TB_QPAY_ERROR_CONFIG:
-          return _("Check the QPay settings in Preferences, or take the payment another way.");
-        case TB_QPAY_ERROR_REJECTED:
-        case TB_QPAY_ERROR_NOT_FOUND:
-        case TB_QPAY_ERROR_INVALID_REQUEST:
-        default:
-          return _("Take the payment another way, or try again later.");
-        }
-    }
-
-  return tb_ui_error_advice (error);
-}
-
 GtkWidget *
 tb_qpay_show_error (GtkWidget    *widget,
                     const char   *heading,
@@ -1196,7 +1171,7 @@ tb_qpay_show_error (GtkWidget    *widget,
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
                                   error != NULL ? error->message : "",
-                                  tb_qpay_error_advice (error));
+                                  tb_error_advice (error));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");

@@ -130,9 +130,7 @@ gboolean           tb_qpay_setup_test_connection_finish (TbQpaySetup         *se
 /* Preferences → QPay. */
 AdwPreferencesPage *tb_qpay_preferences_page_new     (TbQpaySetup       *setup);
 
-/* What to do next after a QPay / payment error (translated). */
-const char        *tb_qpay_error_advice              (const GError      *error);
-/* An AdwMessageDialog like tb_ui_show_error(), with tb_qpay_error_advice(). */
+/* An AdwMessageDialog like tb_ui_show_error(), with tb_error_advice() (tb-error-advice.h). */
 GtkWidget         *tb_qpay_show_error                (GtkWidget         *widget,
                                                       const char        *heading,
                                                       const GError      *error);
