@@ -114,7 +114,9 @@ static const TbCliCommand commands[] = {
        "With --json: an object with bill and receipts, an array of objects with id, "
        "payment_id, provider_txn_id, amount, state, receipt_id, lottery, qr_data, "
        "receiver_type, receiver (masked), district_code, classification_code, attempts, "
-       "next_attempt, last_error_key, last_error, copies and registered."),
+       "next_attempt, last_error_key, last_error, outcome_unknown (true when a request's "
+       "answer was lost and QPay could not say whether it registered the receipt: check it "
+       "at QPay, Tulbur will not send it again on its own), copies and registered."),
     tb_cli_receipt_show },
   { "receipt retry", N_("BILL"),
     N_("Issue a bill’s waiting and failed e-receipts now"),
