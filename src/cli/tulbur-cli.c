@@ -98,6 +98,9 @@ static const TbCliCommand commands[] = {
        "for a later pass. QR payments older than 24 hours are left alone; those past their "
        "lifetime are checked a last time and expired.\n"
        "With QPAY_EBARIMT_ENABLED=1 every pass also issues the e-receipts that are due.\n"
+       "With --once the run ends by --deadline (default 120 seconds); it exits 1, saying "
+       "what failed, when a check failed or the deadline passed (the counts are printed all "
+       "the same).\n"
        "With --json: --once prints an object with checked, settled, expired, failed, receipts "
        "(e-receipts registered) and receipts_failed; the continuous mode prints one such "
        "object per line, with the time."),
