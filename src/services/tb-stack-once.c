@@ -90,6 +90,9 @@ once_end (GTask *task)
   tb_clock_clear (clock, &once->deadline_id);
   g_cancellable_disconnect (g_task_get_cancellable (task), once->cancelled_id);
   once->cancelled_id = 0;
+  tb_reconciler_set_timing (tb_stack_get_reconciler (self),
+                            tb_stack_get_config (self)->timing.reconcile_period_ms,
+                            tb_stack_get_config (self)->timing.reconcile_min_gap_ms);
   tb_qpay_client_set_timeout (tb_stack_get_client (self), once->timeout_ms);
   tb_qpay_client_set_retry (tb_stack_get_client (self), TB_QPAY_CLIENT_DEFAULT_ATTEMPTS,
                             TB_QPAY_CLIENT_DEFAULT_BACKOFF_MS, TB_QPAY_CLIENT_DEFAULT_BACKOFF_MAX_MS);

@@ -232,6 +232,103 @@ test_env_errors (void)
   g_assert_null (strstr (error->message, "s3cret"));
 }
 
+
+static void
+check_open_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Wait *w = user_data;
+  guint checked = 0;
+
+  if (tb_stack_check_open_finish (TB_STACK (object), result, &checked, &w->error))
+    w->intent = GUINT_TO_POINTER (checked + 1);
+  w->done = TRUE;
+}
+
+static gint64
+open_qr (TbStack *stack,
+         gint64   price)
+{
+  g_autoptr(GError) error = NULL;
+  TbLedger *ledger = tb_stack_get_ledger (stack);
+  TbLineInput line = { "Үзлэг", 1000, price, NULL, TRUE, FALSE };
+  gint64 bill_id = 0;
+  gint64 intent_id;
+  Wait w = { 0 };
+
+  g_assert_true (tb_ledger_create_bill (ledger, 0, NULL, &bill_id, NULL, &error));
+  g_assert_true (tb_ledger_add_line (ledger, bill_id, &line, NULL, &error));
+  tb_payment_service_open_async (tb_stack_get_payment_service (stack), bill_id, price, NULL,
+                                 open_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  intent_id = w.intent->id;
+  tb_intent_free (w.intent);
+  return intent_id;
+}
+
+/* DESIGN.md §4.4, after a restart: every open intent of this provider and environment younger
+ * than 24 h is checked again, oldest first; a payment made meanwhile is recorded. */
+static void
+test_check_open (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbSimServer) sim = tb_sim_server_new ();
+  g_autoptr(TbStackConfig) config = tb_stack_config_new ();
+  g_autoptr(TbStack) before = NULL;
+  g_autoptr(TbStack) after = NULL;
+  g_autoptr(TbLedger) ledger = NULL;
+  g_autoptr(TbIntent) paid = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *payment = NULL;
+  char *dir = tb_test_tmpdir_new ();
+  gint64 young, old, elsewhere;
+  Wait w = { 0 };
+
+  g_assert_true (tb_sim_server_start (sim, 0, &error));
+  tb_qpay_config_free (config->qpay);
+  config->qpay = tb_sim_server_new_config (sim);
+  path = g_build_filename (dir, "ledger.db", NULL);
+  ledger = tb_ledger_open (path, &error);
+  g_assert_no_error (error);
+
+  before = tb_stack_new (ledger, config, &error);
+  g_assert_no_error (error);
+  young = open_qr (before, 1250000);
+  old = open_qr (before, 800000);
+  elsewhere = open_qr (before, 900000);
+  open_qr (before, 950000);
+  tb_test_release_and_wait (g_steal_pointer (&before));
+
+  sql = g_strdup_printf ("UPDATE payment_intents SET created_us = created_us - %" G_GINT64_FORMAT
+                         " WHERE id = %" G_GINT64_FORMAT, (gint64) 25 * 3600 * G_USEC_PER_SEC, old);
+  tb_test_sql_int (path, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE payment_intents SET environment = 'sandbox' WHERE id = %" G_GINT64_FORMAT,
+                         elsewhere);
+  tb_test_sql_int (path, sql);
+  paid = tb_ledger_get_intent (ledger, young, &error);
+  g_assert_no_error (error);
+  payment = tb_sim_server_pay_invoice (sim, paid->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  after = tb_stack_new (ledger, config, &error);
+  g_assert_no_error (error);
+  tb_stack_check_open_async (after, NULL, check_open_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (GPOINTER_TO_UINT (w.intent) - 1, ==, 2);
+  g_assert_cmpint (tb_test_sql_int (path, "SELECT COUNT(*) FROM payments WHERE method = 'QPAY'"), ==, 1);
+  g_assert_cmpuint (tb_sim_server_count_requests (sim, "POST /v2/payment/check"), ==, 2);
+
+  tb_test_release_and_wait (g_steal_pointer (&after));
+  tb_test_release_and_wait (g_steal_pointer (&ledger));
+  tb_sim_server_stop (sim);
+  tb_test_tmpdir_free (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +337,7 @@ main (int   argc,
 
   g_test_add_func ("/tulbur/stack/same-invoice-for-app-and-cli", test_same_invoice);
   g_test_add_func ("/tulbur/stack/env-errors", test_env_errors);
+  g_test_add_func ("/tulbur/stack/check-open-after-restart", test_check_open);
 
   return g_test_run ();
 }
