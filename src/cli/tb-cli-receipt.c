@@ -652,8 +652,15 @@ tb_cli_receipt_retry (TbCli    *cli,
   TbReceiptQueue *queue;
   TbLedger *ledger;
   guint n_failed = 0;
+  gboolean create_again = FALSE;
+  const GOptionEntry entries[] = {
+    { "create-again", 0, 0, G_OPTION_ARG_NONE, &create_again,
+      N_("For e-receipts whose outcome is unknown: send them again without asking QPay first "
+         "(only after checking at QPay that the payment has no e-receipt)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!tb_cli_parse_options (cli, NULL, args, 1, 1, error))
+  if (!tb_cli_parse_options (cli, entries, args, 1, 1, error))
     return FALSE;
 
   /* The configuration first: nothing is touched when it is wrong. */
@@ -682,7 +689,10 @@ tb_cli_receipt_retry (TbCli    *cli,
       g_autoptr(GAsyncResult) result = NULL;
       TbReceipt *outcome;
 
-      tb_receipt_queue_retry_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
+      if (create_again && tb_receipt_is_outcome_unknown (receipt))
+        tb_receipt_queue_create_again_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
+      else
+        tb_receipt_queue_retry_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
       tb_cli_wait (&result);
       if (!(outcome = tb_receipt_queue_retry_finish (queue, result, error)))
         return FALSE;

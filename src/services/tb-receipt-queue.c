@@ -77,6 +77,7 @@ typedef struct
 {
   gint64                receipt_id;
   gboolean              force;        /* the Retry button */
+  gboolean              create_again; /* staff checked at QPay: no lookup first */
   Settings             *settings;     /* the snapshot this attempt uses */
   TbClock              *clock;
   /* filled by the prepare step */
@@ -224,7 +225,7 @@ build_request (TbLedger         *ledger,
                                               receiver);
   job->request->district_code = g_strdup (district);
   job->request->classification_code = g_strdup (classification);
-  job->unknown = receipt->unknown;
+  job->unknown = receipt->unknown && !job->create_again;
 
   /* Recorded before the request goes out: from here a crash or a lost answer leaves the
    * receipt `unknown`, and the next attempt looks it up first. */
@@ -473,7 +474,7 @@ store_unknown_outcome (Job *job)
   g_free (job->error_key);
   g_free (job->error_message);
   job->error_key = g_strdup (TB_RECEIPT_KEY_UNKNOWN_OUTCOME);
-  job->error_message = g_strdup (_("QPay cannot say whether this e-receipt was registered: its answer to the request was lost and looking it up failed. Tulbur will not send it again on its own. Check the payment’s e-receipt in the QPay merchant portal."));
+  job->error_message = g_strdup (_("QPay cannot say whether this e-receipt was registered: its answer to the request was lost and looking it up failed. Tulbur will not send it again on its own. Check the payment’s e-receipt in the QPay merchant portal; only if it has none, have the e-receipt created again."));
   job->error_unknown = TRUE;
 }
 
@@ -547,6 +548,7 @@ static void
 process_one (TbReceiptQueue      *self,
              gint64               receipt_id,
              gboolean             force,
+             gboolean             create_again,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -556,6 +558,7 @@ process_one (TbReceiptQueue      *self,
 
   job->receipt_id = receipt_id;
   job->force = force;
+  job->create_again = create_again;
   job->settings = g_atomic_rc_box_acquire (self->settings);
   job->clock = g_object_ref (self->clock);
   g_task_set_source_tag (outer, process_one);
@@ -595,7 +598,7 @@ tb_receipt_queue_retry_async (TbReceiptQueue      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tb_receipt_queue_retry_async);
-  process_one (self, receipt_id, TRUE, NULL, retried, task);
+  process_one (self, receipt_id, TRUE, FALSE, NULL, retried, task);
 }
 
 TbReceipt *
@@ -605,6 +608,22 @@ tb_receipt_queue_retry_finish (TbReceiptQueue  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+tb_receipt_queue_create_again_async (TbReceiptQueue      *self,
+                                     gint64               receipt_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tb_receipt_queue_retry_async);
+  process_one (self, receipt_id, TRUE, TRUE, NULL, retried, task);
 }
 
 typedef struct
@@ -661,7 +680,7 @@ batch_next (GTask *task)
     {
       TbReceipt *receipt = batch->due->pdata[batch->next++];
 
-      process_one (self, receipt->id, FALSE, NULL, batch_one_done, task);
+      process_one (self, receipt->id, FALSE, FALSE, NULL, batch_one_done, task);
       return;
     }
   g_task_return_boolean (task, TRUE);

@@ -86,6 +86,14 @@ void            tb_receipt_queue_retry_async    (TbReceiptQueue       *self,
 TbReceipt      *tb_receipt_queue_retry_finish   (TbReceiptQueue       *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+/* Staff resolved an unknown outcome: they checked at QPay (the merchant portal) that this
+ * payment has no e-receipt. Like retry_async(), but the create is sent without looking the
+ * receipt up first. Finish with tb_receipt_queue_retry_finish(). */
+void            tb_receipt_queue_create_again_async (TbReceiptQueue   *self,
+                                                     gint64            receipt_id,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
 /* A voided bill or a refunded payment: DELETE /v2/ebarimt_v3/{payment_id} with @note. */
 void            tb_receipt_queue_cancel_async   (TbReceiptQueue       *self,
                                                  gint64                receipt_id,

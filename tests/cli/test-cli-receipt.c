@@ -1059,6 +1059,41 @@ test_outcome_unknown (Fixture       *f,
   g_assert_cmpint (int_member (receipt, "attempts"), ==, 1);
 }
 
+/* Staff checked at QPay that the payment has no e-receipt: `receipt retry --create-again` sends
+ * it without a lookup; without the option only lookups are made. */
+static void
+test_create_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Sale) sale = { 0 };
+  g_autoptr(JsonNode) down = NULL;
+  g_autoptr(JsonNode) unavailable = NULL;
+  g_autoptr(JsonNode) fixed = NULL;
+  g_autoptr(TbCliRun) plain = NULL;
+  g_autoptr(TbCliRun) again = NULL;
+  g_autofree char *fault = NULL;
+  JsonObject *receipt;
+
+  down = tb_cli_sim_call (f->sim, "POST", "/sim/faults",
+                          "{\"path\": \"/v2/ebarimt_v3/create\", \"status\": 503, \"count\": 1}");
+  make_sale (f, receipts_on, NULL, &sale);
+  fault = g_strdup_printf ("{\"path\": \"/v2/ebarimt_v3/%s\", \"status\": 404, \"count\": -1}",
+                           sale.payment_id);
+  unavailable = tb_cli_sim_call (f->sim, "POST", "/sim/faults", fault);
+
+  plain = cli_env (f, receipts_on, "receipt", "retry", sale.bill, NULL);
+  g_assert_cmpint (plain->status, ==, 1);
+  g_assert_nonnull (strstr (plain->out, "Outcome unknown"));
+
+  again = cli_env (f, receipts_on, "receipt", "retry", sale.bill, "--create-again", NULL);
+  tb_cli_assert_ok (again);
+  g_assert_nonnull (strstr (again->out, "Registered"));
+  fixed = show_json (f, sale.bill);
+  receipt = only_receipt (fixed);
+  g_assert_cmpstr (string_member (receipt, "state"), ==, "REGISTERED");
+  g_assert_cmpint (int_member (receipt, "attempts"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1078,6 +1113,7 @@ main (int    argc,
   ADD ("list", test_list);
   ADD ("reconcile", test_reconcile);
   ADD ("outcome-unknown", test_outcome_unknown);
+  ADD ("create-again", test_create_again);
 #undef ADD
 
   return g_test_run ();

@@ -593,6 +593,42 @@ test_retry_timing (Fixture       *f,
   g_assert_cmpint (done->attempts, ==, 6);
 }
 
+/* Staff resolve an unknown outcome: the create was refused by a proxy before it reached QPay
+ * (a 503 page), the lookup is unavailable; the portal shows no e-receipt, so staff have it
+ * created again, without a lookup first. */
+static void
+test_create_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TbReceipt) before = NULL;
+  g_autoptr(TbReceipt) unknown = NULL;
+  g_autofree char *lookup_path = NULL;
+  gint64 id = paid_bill (f, 0, 610000, TRUE);
+  TbSimFault down = { "/v2/ebarimt_v3/create", 503, TB_SIM_BODY_NORMAL, 0, FALSE, 1 };
+  TbSimFault unavailable = { NULL, 404, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  Wait w = { 0 };
+
+  before = get (f, id);
+  lookup_path = g_strdup_printf ("/v2/ebarimt_v3/%s", before->provider_txn_id);
+  unavailable.path_prefix = lookup_path;
+  tb_sim_server_add_fault (f->sim, &down);
+  process (f);
+  tb_sim_server_add_fault (f->sim, &unavailable);
+  tb_clock_advance (f->clock, (gint64) 2 * 60 * G_USEC_PER_SEC);
+  process (f);
+  unknown = get (f, id);
+  g_assert_true (tb_receipt_is_outcome_unknown (unknown));
+
+  tb_receipt_queue_create_again_async (f->queue, id, NULL, retry_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.receipt->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_cmpint (w.receipt->attempts, ==, 2);
+  tb_receipt_free (w.receipt);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 2);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "GET /v2/ebarimt_v3/"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -614,6 +650,7 @@ main (int   argc,
   ADD ("lookup-unavailable-is-unknown", test_lookup_unavailable_is_unknown);
   ADD ("settings-change-during-batch", test_settings_change_during_batch);
   ADD ("retry-timing", test_retry_timing);
+  ADD ("create-again", test_create_again);
 #undef ADD
   g_test_add_func ("/tulbur/receipt-queue/backoff-schedule", test_backoff_schedule);
 
