@@ -297,7 +297,8 @@ run_command (TbCli              *cli,
   g_printerr ("tulbur-cli: %s\n", error->message);
   /* What to do next, when the cause is one the services know (not a typo on the command line:
    * those messages already say what to type). */
-  if (tb_error_has_advice (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tb_error_has_advice (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      g_strcmp0 (tb_error_advice (error), tb_error_advice (NULL)) != 0)
     g_printerr ("%s\n", tb_error_advice (error));
   return TB_CLI_EXIT_ERROR;
 }

@@ -31,6 +31,7 @@ struct _TbReceiptQueue
   TbQpayClient *client;
   TbClock      *clock;
   Settings     *settings;
+  gint          enabled;   /* settings->enabled, readable from any thread (the reconciler's) */
 };
 
 G_DEFINE_FINAL_TYPE (TbReceiptQueue, tb_receipt_queue, G_TYPE_OBJECT)
@@ -900,13 +901,14 @@ tb_receipt_queue_set_settings (TbReceiptQueue          *self,
   /* Attempts under way keep the snapshot they started with. */
   g_clear_pointer (&self->settings, settings_unref);
   self->settings = settings_new (settings);
+  g_atomic_int_set (&self->enabled, self->settings->enabled);
 }
 
 gboolean
 tb_receipt_queue_get_enabled (TbReceiptQueue *self)
 {
   g_return_val_if_fail (TB_IS_RECEIPT_QUEUE (self), FALSE);
-  return self->settings->enabled;
+  return g_atomic_int_get (&self->enabled);
 }
 
 void

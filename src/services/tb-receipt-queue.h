@@ -57,6 +57,7 @@ TbReceiptQueue *tb_receipt_queue_new          (TbLedger                *ledger,
                                                TbQpayClient            *client);
 void            tb_receipt_queue_set_settings (TbReceiptQueue          *self,
                                                const TbReceiptSettings *settings);
+/* May be called from any thread. */
 gboolean        tb_receipt_queue_get_enabled  (TbReceiptQueue          *self);
 /* The clock next attempts are scheduled on and due receipts are picked by (default: the
  * system clock; NULL restores it). */
