@@ -14,41 +14,60 @@
 
 G_DEFINE_QUARK (tb-cli-error-quark, tb_cli_error)
 
+/* Set from whichever thread finalizes the object; shared with the waiter, which may give up
+ * first. */
+typedef struct
+{
+  gint gone;
+} Release;
+
+static void
+released_cb (gpointer  data,
+             GObject  *where_the_object_was)
+{
+  Release *release = data;
+
+  g_atomic_int_set (&release->gone, TRUE);
+  g_atomic_rc_box_release (release);
+  g_main_context_wakeup (NULL);
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  gboolean *late = data;
+
+  *late = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 /* Drops our reference on @object and lets the main context run until it is finalized, for
- * at most a second. Worker threads of the payment service drop their references just after
- * their callbacks ran; waiting for them means the ledger is closed before the process exits. */
+ * at most a second. Worker threads of the services drop their references just after their
+ * callbacks ran; waiting for them means the ledger is closed before the process exits. */
 static void
 release_object (gpointer object)
 {
-  GWeakRef ref;
-  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  Release *release = g_atomic_rc_box_new0 (Release);
+  gboolean late = FALSE;
+  guint give_up_id;
 
-  /* A GWeakRef, not a weak pointer: the last reference may go in another thread. */
-  g_weak_ref_init (&ref, object);
+  g_object_weak_ref (object, released_cb, g_atomic_rc_box_acquire (release));
   g_object_unref (object);
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr(GObject) alive = NULL;
-
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      if (!(alive = g_weak_ref_get (&ref)))
-        break;
-      g_clear_object (&alive);
-      g_usleep (1000);
-    }
-  g_weak_ref_clear (&ref);
+  give_up_id = g_timeout_add (1000, give_up_cb, &late);
+  while (!g_atomic_int_get (&release->gone) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!late)
+    g_source_remove (give_up_id);
+  g_atomic_rc_box_release (release);
 }
 
 void
 tb_cli_clear (TbCli *cli)
 {
   g_clear_pointer (&cli->db_path, g_free);
-  /* The queue holds the ledger and the QPay client: it goes first. */
-  if (cli->receipts != NULL)
-    release_object (g_steal_pointer (&cli->receipts));
-  if (cli->service != NULL)
-    release_object (g_steal_pointer (&cli->service));
+  /* The stack holds the ledger: it goes first. */
+  if (cli->stack != NULL)
+    release_object (g_steal_pointer (&cli->stack));
   if (cli->ledger != NULL)
     release_object (g_steal_pointer (&cli->ledger));
   cli->command = NULL;

@@ -50,8 +50,14 @@ business_clear (Business *business)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Business, business_clear)
 
 static const char *
-receipt_state_label (TbReceiptState state)
+receipt_state_label (const TbReceipt *receipt)
 {
+  TbReceiptState state = receipt->state;
+
+  /* A lost create that QPay could not be asked about: staff must check (issue #16, 13). */
+  if (tb_receipt_is_outcome_unknown (receipt))
+    return C_("e-receipt state", "Outcome unknown");
+
   switch (state)
     {
     case TB_RECEIPT_PENDING:
@@ -167,6 +173,8 @@ build_receipt (JsonBuilder     *builder,
   tb_cli_json_add_time (builder, "next_attempt", next_attempt_us (receipt));
   tb_cli_json_add_string (builder, "last_error_key", receipt->last_error_key);
   tb_cli_json_add_string (builder, "last_error", receipt->last_error);
+  json_builder_set_member_name (builder, "outcome_unknown");
+  json_builder_add_boolean_value (builder, tb_receipt_is_outcome_unknown (receipt));
   tb_cli_json_add_int (builder, "copies", receipt->copies);
   tb_cli_json_add_time (builder, "registered", receipt->registered_us);
   json_builder_end_object (builder);
@@ -211,7 +219,7 @@ print_receipt_text (const TbReceipt *receipt,
   const char *type = receiver_type_label (receipt->receiver_type);
 
   /* TRANSLATORS: "E-receipt 3: Registered" */
-  g_print (_("E-receipt %" PRId64 ": %s"), receipt->id, receipt_state_label (receipt->state));
+  g_print (_("E-receipt %" PRId64 ": %s"), receipt->id, receipt_state_label (receipt));
   g_print ("\n");
 
   /* TRANSLATORS: a QPay payment id, then its amount: "123456789012345 (12 500 ₮)" */
@@ -415,7 +423,7 @@ find_printable (TbLedger      *ledger,
                        /* TRANSLATORS: "E-receipt 7 is Failed, not registered; …" */
                        _("E-receipt %" PRId64 " is %s, not registered; only a registered "
                          "e-receipt can be printed"),
-                       receipt_id, receipt_state_label (receipt->state));
+                       receipt_id, receipt_state_label (receipt));
           return NULL;
         }
       return g_steal_pointer (&receipt);
@@ -445,7 +453,7 @@ find_printable (TbLedger      *ledger,
                  _("Bill %s has no registered e-receipt yet (the newest is %s); see "
                    "“tulbur-cli receipt show %s”"),
                  bill->number,
-                 receipt_state_label (((TbReceipt *) g_ptr_array_index (receipts, 0))->state),
+                 receipt_state_label (g_ptr_array_index (receipts, 0)),
                  bill->number);
   return NULL;
 }
@@ -644,8 +652,15 @@ tb_cli_receipt_retry (TbCli    *cli,
   TbReceiptQueue *queue;
   TbLedger *ledger;
   guint n_failed = 0;
+  gboolean create_again = FALSE;
+  const GOptionEntry entries[] = {
+    { "create-again", 0, 0, G_OPTION_ARG_NONE, &create_again,
+      N_("For e-receipts whose outcome is unknown: send them again without asking QPay first "
+         "(only after checking at QPay that the payment has no e-receipt)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!tb_cli_parse_options (cli, NULL, args, 1, 1, error))
+  if (!tb_cli_parse_options (cli, entries, args, 1, 1, error))
     return FALSE;
 
   /* The configuration first: nothing is touched when it is wrong. */
@@ -674,7 +689,10 @@ tb_cli_receipt_retry (TbCli    *cli,
       g_autoptr(GAsyncResult) result = NULL;
       TbReceipt *outcome;
 
-      tb_receipt_queue_retry_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
+      if (create_again && tb_receipt_is_outcome_unknown (receipt))
+        tb_receipt_queue_create_again_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
+      else
+        tb_receipt_queue_retry_async (queue, receipt->id, NULL, tb_cli_store_result, &result);
       tb_cli_wait (&result);
       if (!(outcome = tb_receipt_queue_retry_finish (queue, result, error)))
         return FALSE;
@@ -880,7 +898,7 @@ print_receipt_table (GPtrArray *receipts,
 
       row[COL_ID] = g_strdup_printf ("%" G_GINT64_FORMAT, receipt->id);
       row[COL_BILL] = g_strdup (receipt->bill_number != NULL ? receipt->bill_number : "?");
-      row[COL_STATE] = g_strdup (receipt_state_label (receipt->state));
+      row[COL_STATE] = g_strdup (receipt_state_label (receipt));
       row[COL_AMOUNT] = tb_money_format (receipt->payment_amount, RECEIPT_CURRENCY);
       if (type != NULL && receiver != NULL)
         row[COL_RECEIVER] = g_strdup_printf ("%s %s", type, receiver);

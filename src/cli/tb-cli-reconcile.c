@@ -11,18 +11,21 @@
 #include <glib-unix.h>
 
 #include "services/tb-reconciler.h"
+#include "services/tb-service-error.h"
 
 #include "tb-cli.h"
 
 #define MAX_INTERVAL_S (24 * 3600)
-/* --once goes through the open intents in batches of TB_RECONCILER_BATCH; this bounds the
- * number of batches (and so the intents one run checks). */
-#define MAX_ONCE_PASSES 100
+/* --once ends within this many seconds unless --deadline says otherwise: a hanging QPay must
+ * not hold a cron job (or the next one) for long. */
+#define DEFAULT_DEADLINE_S 120
+#define MAX_DEADLINE_S     (24 * 3600)
 
 typedef struct
 {
   TbCli            *cli;
   TbReconciler     *reconciler;
+  gboolean          receipts;
   GMainLoop        *loop;
   GCancellable     *cancellable;
   guint             interval_s;
@@ -32,18 +35,6 @@ typedef struct
 } Watch;
 
 static void run_pass (Watch *watch);
-
-static void
-add_stats (TbReconcileStats       *total,
-           const TbReconcileStats *stats)
-{
-  total->checked += stats->checked;
-  total->settled += stats->settled;
-  total->expired += stats->expired;
-  total->failed += stats->failed;
-  total->receipts += stats->receipts;
-  total->receipts_failed += stats->receipts_failed;
-}
 
 static void
 build_stats (JsonBuilder            *builder,
@@ -65,6 +56,7 @@ build_stats (JsonBuilder            *builder,
 
 static void
 print_once (TbCli                  *cli,
+            gboolean                receipts,
             const TbReconcileStats *stats)
 {
   if (cli->json)
@@ -86,7 +78,7 @@ print_once (TbCli                  *cli,
   g_print ("%s %u\n", _("QR payments expired:"), stats->expired);
   /* TRANSLATORS: checks that failed (network, QPay); they are tried again later */
   g_print ("%s %u\n", _("Checks failed:"), stats->failed);
-  if (tb_receipt_queue_get_enabled (cli->receipts))
+  if (receipts)
     {
       /* TRANSLATORS: e-receipts (Ebarimt) registered with the tax office by this run */
       g_print ("%s %u\n", _("E-receipts registered:"), stats->receipts);
@@ -95,48 +87,38 @@ print_once (TbCli                  *cli,
     }
 }
 
+/* Prints the counts (JSON stays JSON) and fails when checks failed or time ran out: cron
+ * and scripts see exit 1 and the reason on stderr. */
 static gboolean
-reconcile_once (TbCli         *cli,
-                TbReconciler  *reconciler,
-                GError       **error)
+reconcile_once (TbCli     *cli,
+                TbStack   *stack,
+                guint      deadline_s,
+                GError   **error)
 {
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  TbClock *clock = tb_stack_get_clock (stack);
   TbReconcileStats total = { 0 };
-  gint64 started_us = g_get_real_time ();
+  gboolean ok;
 
-  /* One pass of the reconciler takes at most TB_RECONCILER_BATCH intents, oldest first, and
-   * skips those checked within its minimum gap. Asked for by hand, every open intent should
-   * be looked at once: the first batch has no gap at all; later batches skip what was checked
-   * since this command started (with a second of margin, so that the reconciler's own clock
-   * reading, taken a little later in its thread, never lets an intent in twice), and a batch
-   * that is not full was the last. */
-  for (guint pass = 0; pass < MAX_ONCE_PASSES; pass++)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      TbReconcileStats stats = { 0 };
-      gint64 gap_ms = 0;
+  tb_stack_reconcile_once_async (stack, tb_clock_now_us (clock) + (gint64) deadline_s * G_USEC_PER_SEC,
+                                 NULL, tb_cli_store_result, &result);
+  tb_cli_wait (&result);
+  ok = tb_stack_reconcile_once_finish (stack, result, &total, &local_error);
 
-      if (pass > 0)
-        gap_ms = (g_get_real_time () - started_us) / 1000 + 1000;
-      tb_reconciler_set_timing (reconciler, TB_RECONCILER_PERIOD_S * 1000,
-                                (guint) MIN (gap_ms, (gint64) G_MAXUINT));
-      tb_reconciler_run_once_async (reconciler, NULL, tb_cli_store_result, &result);
-      tb_cli_wait (&result);
-      if (!tb_reconciler_run_once_finish (reconciler, result, &stats, error))
-        return FALSE;
-
-      add_stats (&total, &stats);
-      if (stats.checked < TB_RECONCILER_BATCH)
-        break;
-    }
-
-  print_once (cli, &total);
-  return TRUE;
+  /* A pass that could not even read the ledger has nothing to count. */
+  if (ok || local_error->domain == TB_SERVICE_ERROR)
+    print_once (cli, tb_receipt_queue_get_enabled (tb_stack_get_receipt_queue (stack)), &total);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }
 
 /* ---- continuous ---- */
 
 static void
 print_pass (TbCli                  *cli,
+            gboolean                receipts,
             const TbReconcileStats *stats)
 {
   gint64 now_us = g_get_real_time ();
@@ -169,7 +151,7 @@ print_pass (TbCli                  *cli,
       /* TRANSLATORS: one line per reconciliation pass: the local time, then four counts */
       g_print (_("%s  checked %u, payments recorded %u, expired %u, failed %u"),
                when, stats->checked, stats->settled, stats->expired, stats->failed);
-      if (tb_receipt_queue_get_enabled (cli->receipts))
+      if (receipts)
         /* TRANSLATORS: continues the line above: e-receipts registered and failed */
         g_print (_("; e-receipts %u, failed %u"), stats->receipts, stats->receipts_failed);
       g_print ("\n");
@@ -201,7 +183,7 @@ pass_done_cb (GObject      *object,
   watch->pass_running = FALSE;
 
   if (tb_reconciler_run_once_finish (TB_RECONCILER (object), result, &stats, &error))
-    print_pass (watch->cli, &stats);
+    print_pass (watch->cli, watch->receipts, &stats);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* The ledger could not be read (busy, disk): say so and try again next time. */
@@ -245,7 +227,7 @@ signal_cb (gpointer user_data)
 
 static gboolean
 reconcile_continuously (TbCli        *cli,
-                        TbReconciler *reconciler,
+                        TbStack      *stack,
                         guint         interval_s)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -255,7 +237,8 @@ reconcile_continuously (TbCli        *cli,
   guint term_id;
 
   watch.cli = cli;
-  watch.reconciler = reconciler;
+  watch.reconciler = tb_stack_get_reconciler (stack);
+  watch.receipts = tb_receipt_queue_get_enabled (tb_stack_get_receipt_queue (stack));
   watch.loop = loop;
   watch.cancellable = cancellable;
   watch.interval_s = interval_s;
@@ -273,46 +256,58 @@ reconcile_continuously (TbCli        *cli,
   return TRUE;
 }
 
+static gboolean
+parse_seconds (const char  *text,
+               const char  *option,
+               guint        max,
+               guint64     *out,
+               GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, NULL) || text[0] == '+' ||
+      !g_ascii_string_to_unsigned (text, 10, 1, max, out, NULL))
+    {
+      g_set_error (error, TB_CLI_ERROR, TB_CLI_ERROR_INPUT,
+                   /* TRANSLATORS: %s is an option: --interval or --deadline */
+                   _("%s: use a whole number of seconds from 1 to %u"), option, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tb_cli_reconcile (TbCli    *cli,
                   char   ***args,
                   GError  **error)
 {
   g_autofree char *interval_arg = NULL;
-  g_autoptr(TbReconciler) reconciler = NULL;
-  TbPaymentService *service;
+  g_autofree char *deadline_arg = NULL;
+  TbStack *stack;
   gboolean once = FALSE;
   guint64 interval_s = TB_RECONCILER_PERIOD_S;
+  guint64 deadline_s = DEFAULT_DEADLINE_S;
   const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
       N_("Check every open QR payment once, print the counts and exit"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &interval_arg,
       N_("Seconds between passes when running continuously (default: 60)"), N_("SECONDS") },
+    { "deadline", 0, 0, G_OPTION_ARG_STRING, &deadline_arg,
+      N_("With --once: stop after this many seconds, whatever is left (default: 120)"),
+      N_("SECONDS") },
     G_OPTION_ENTRY_NULL
   };
 
   if (!tb_cli_parse_options (cli, entries, args, 0, 0, error))
     return FALSE;
-
-  if (interval_arg != NULL &&
-      (!g_utf8_validate (interval_arg, -1, NULL) || interval_arg[0] == '+' ||
-       !g_ascii_string_to_unsigned (interval_arg, 10, 1, MAX_INTERVAL_S, &interval_s, NULL)))
-    {
-      g_set_error (error, TB_CLI_ERROR, TB_CLI_ERROR_INPUT,
-                   _("--interval: use a whole number of seconds from 1 to %u"),
-                   (guint) MAX_INTERVAL_S);
-      return FALSE;
-    }
-
-  if (!(service = tb_cli_get_payment_service (cli, error)))
+  if (!parse_seconds (interval_arg, "--interval", MAX_INTERVAL_S, &interval_s, error) ||
+      !parse_seconds (deadline_arg, "--deadline", MAX_DEADLINE_S, &deadline_s, error))
     return FALSE;
-  reconciler = tb_reconciler_new (service);
-  /* Only when switched on: the queue would otherwise mark every waiting receipt SKIPPED,
-   * including those a run with receipts on left to retry. */
-  if (tb_receipt_queue_get_enabled (cli->receipts))
-    tb_reconciler_set_receipt_queue (reconciler, cli->receipts);
+
+  if (!(stack = tb_cli_get_stack (cli, error)))
+    return FALSE;
 
   if (once)
-    return reconcile_once (cli, reconciler, error);
-  return reconcile_continuously (cli, reconciler, (guint) interval_s);
+    return reconcile_once (cli, stack, (guint) deadline_s, error);
+  return reconcile_continuously (cli, stack, (guint) interval_s);
 }

@@ -11,6 +11,7 @@
 #include "core/tb-ledger.h"
 #include "services/tb-payment-service.h"
 #include "services/tb-receipt-queue.h"
+#include "services/tb-stack.h"
 
 G_BEGIN_DECLS
 
@@ -58,8 +59,7 @@ struct _TbCli
   char               *db_path;     /* --db; NULL = tb_ledger_default_path () */
   gboolean            json;        /* --json */
   TbLedger           *ledger;      /* opened by tb_cli_get_ledger () on first use */
-  TbPaymentService   *service;     /* made by tb_cli_get_payment_service () on first use */
-  TbReceiptQueue     *receipts;    /* made with the service, configured from QPAY_EBARIMT_* */
+  TbStack            *stack;       /* made by tb_cli_get_stack () on first use */
   const TbCliCommand *command;     /* the command being run */
 };
 
@@ -148,17 +148,16 @@ void        tb_cli_json_add_time      (JsonBuilder        *builder,
                                        gint64              us);
 
 /* ---- tb-cli-service.c ---- */
-/* The QPay payment service on the ledger, configured from QPAY_ENV, QPAY_BASE_URL,
- * QPAY_CLIENT_ID, QPAY_CLIENT_SECRET, QPAY_INVOICE_CODE and the optional QPAY_BRANCH_CODE,
- * QPAY_CALLBACK_URL and QPAY_TIMEOUT_MS. A missing or unusable variable is a
- * TB_CLI_ERROR_CONFIG that names it (never its value when it is the secret). */
+/* The services stack (tb-stack.h) on the ledger, configured from the QPAY_* variables by
+ * tb_stack_config_load_env (): a missing or unusable variable is an error that names it (never
+ * its value when it is the secret), reported before the ledger is opened. QPAY_EBARIMT_ENABLED
+ * (1/true/yes or 0/false/no; default off) switches receipts on, and the service then queues a
+ * receipt for each settled QPay payment instead of recording it SKIPPED. */
+TbStack          *tb_cli_get_stack           (TbCli   *cli,
+                                              GError **error);
+/* The stack's payment service and receipt queue. */
 TbPaymentService *tb_cli_get_payment_service (TbCli   *cli,
                                               GError **error);
-/* The Ebarimt receipt queue on the same QPay client and ledger, made together with the
- * payment service: QPAY_EBARIMT_ENABLED (1/true/yes or 0/false/no; default off) switches
- * receipts on, and the service then queues a receipt for each settled QPay payment instead
- * of recording it SKIPPED; QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE (CITIZEN or COMPANY),
- * …_DISTRICT_CODE and …_CLASSIFICATION_CODE are the defaults. */
 TbReceiptQueue   *tb_cli_get_receipt_queue   (TbCli   *cli,
                                               GError **error);
 /* Issues every receipt that is due now, when receipts are switched on; with them off it

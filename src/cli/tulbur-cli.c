@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "services/tb-error-advice.h"
+
 #include "tb-cli.h"
 
 /* One row per command. Later commands (qpay …, reconcile, receipt …) are added here and in
@@ -96,6 +98,9 @@ static const TbCliCommand commands[] = {
        "for a later pass. QR payments older than 24 hours are left alone; those past their "
        "lifetime are checked a last time and expired.\n"
        "With QPAY_EBARIMT_ENABLED=1 every pass also issues the e-receipts that are due.\n"
+       "With --once the run ends by --deadline (default 120 seconds); it exits 1, saying "
+       "what failed, when a check failed or the deadline passed (the counts are printed all "
+       "the same).\n"
        "With --json: --once prints an object with checked, settled, expired, failed, receipts "
        "(e-receipts registered) and receipts_failed; the continuous mode prints one such "
        "object per line, with the time."),
@@ -112,7 +117,9 @@ static const TbCliCommand commands[] = {
        "With --json: an object with bill and receipts, an array of objects with id, "
        "payment_id, provider_txn_id, amount, state, receipt_id, lottery, qr_data, "
        "receiver_type, receiver (masked), district_code, classification_code, attempts, "
-       "next_attempt, last_error_key, last_error, copies and registered."),
+       "next_attempt, last_error_key, last_error, outcome_unknown (true when a request's "
+       "answer was lost and QPay could not say whether it registered the receipt: check it "
+       "at QPay, Tulbur will not send it again on its own), copies and registered."),
     tb_cli_receipt_show },
   { "receipt retry", N_("BILL"),
     N_("Issue a bill’s waiting and failed e-receipts now"),
@@ -288,6 +295,11 @@ run_command (TbCli              *cli,
     }
 
   g_printerr ("tulbur-cli: %s\n", error->message);
+  /* What to do next, when the cause is one the services know (not a typo on the command line:
+   * those messages already say what to type). */
+  if (tb_error_has_advice (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      g_strcmp0 (tb_error_advice (error), tb_error_advice (NULL)) != 0)
+    g_printerr ("%s\n", tb_error_advice (error));
   return TB_CLI_EXIT_ERROR;
 }
 

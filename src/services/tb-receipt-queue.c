@@ -8,8 +8,20 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "core/tb-ledger-task.h"
 #include "core/tb-seal.h"
 #include "tb-receipt-queue.h"
+
+/* The defaults, immutable once made: set_settings() replaces the whole snapshot on the main
+ * thread, and each attempt holds a reference to the one it started with, so a worker never
+ * reads a string that the main thread frees. */
+typedef struct
+{
+  gboolean  enabled;
+  char     *receiver_type;
+  char     *district_code;
+  char     *classification_code;
+} Settings;
 
 struct _TbReceiptQueue
 {
@@ -17,11 +29,9 @@ struct _TbReceiptQueue
 
   TbLedger     *ledger;
   TbQpayClient *client;
-  gboolean      enabled;
-  char         *receiver_type;
-  char         *district_code;
-  char         *classification_code;
-  guint         minute_ms;
+  TbClock      *clock;
+  Settings     *settings;
+  gint          enabled;   /* settings->enabled, readable from any thread (the reconciler's) */
 };
 
 G_DEFINE_FINAL_TYPE (TbReceiptQueue, tb_receipt_queue, G_TYPE_OBJECT)
@@ -33,11 +43,44 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* One receipt on its way. */
+static void
+settings_clear (Settings *settings)
+{
+  g_free (settings->receiver_type);
+  g_free (settings->district_code);
+  g_free (settings->classification_code);
+}
+
+static Settings *
+settings_new (const TbReceiptSettings *from)
+{
+  Settings *settings = g_atomic_rc_box_new0 (Settings);
+
+  settings->enabled = from->enabled;
+  settings->receiver_type = g_strdup (g_strcmp0 (from->receiver_type, "COMPANY") == 0 ? "COMPANY"
+                                                                                      : "CITIZEN");
+  if (from->district_code != NULL && *from->district_code != '\0')
+    settings->district_code = g_strdup (from->district_code);
+  if (from->classification_code != NULL && *from->classification_code != '\0')
+    settings->classification_code = g_strdup (from->classification_code);
+  return settings;
+}
+
+static void
+settings_unref (Settings *settings)
+{
+  g_atomic_rc_box_release_full (settings, (GDestroyNotify) settings_clear);
+}
+
+/* One receipt on its way. Filled in worker threads (the ledger steps) and on the main thread
+ * (the QPay calls), never at the same time. */
 typedef struct
 {
   gint64                receipt_id;
   gboolean              force;        /* the Retry button */
+  gboolean              create_again; /* staff checked at QPay: no lookup first */
+  Settings             *settings;     /* the snapshot this attempt uses */
+  TbClock              *clock;
   /* filled by the prepare step */
   gboolean              done;         /* nothing (more) to send */
   gboolean              unknown;      /* look it up before creating */
@@ -53,6 +96,8 @@ typedef struct
 static void
 job_free (Job *job)
 {
+  g_clear_pointer (&job->settings, settings_unref);
+  g_clear_object (&job->clock);
   g_clear_pointer (&job->request, tb_qpay_ebarimt_request_free);
   g_clear_pointer (&job->answer, tb_qpay_ebarimt_free);
   g_clear_pointer (&job->result, tb_receipt_free);
@@ -71,14 +116,19 @@ tb_receipt_queue_backoff_us (int attempts)
 }
 
 static gint64
-next_attempt_us (TbReceiptQueue *self,
-                 int             attempts)
+next_attempt_us (Job *job,
+                 int  attempts)
 {
-  gint64 delay = tb_receipt_queue_backoff_us (attempts);
+  return tb_clock_now_us (job->clock) + tb_receipt_queue_backoff_us (attempts);
+}
 
-  if (self->minute_ms > 0)
-    delay = delay / (60 * G_USEC_PER_SEC) * self->minute_ms * 1000;
-  return g_get_real_time () + delay;
+gboolean
+tb_receipt_is_outcome_unknown (const TbReceipt *receipt)
+{
+  g_return_val_if_fail (receipt != NULL, FALSE);
+
+  return receipt->state == TB_RECEIPT_ERROR && receipt->unknown &&
+         g_strcmp0 (receipt->last_error_key, TB_RECEIPT_KEY_UNKNOWN_OUTCOME) == 0;
 }
 
 static gboolean
@@ -99,196 +149,210 @@ all_digits (const char *text,
   return TRUE;
 }
 
-/* ---- steps in a worker thread ------------------------------------------------------------- */
+/* ---- ledger steps (worker threads, through tb_ledger_task_run) ------------------------------ */
+
+/* Records a skip or a validation failure: nothing is sent. */
+static gboolean
+finish_early (TbLedger         *ledger,
+              Job              *job,
+              const TbReceipt  *receipt,
+              TbReceiptState    outcome,
+              const char       *problem,
+              GError          **error)
+{
+  job->done = TRUE;
+  job->outcome = outcome;
+  if (outcome == TB_RECEIPT_SKIPPED)
+    return tb_ledger_receipt_skip (ledger, receipt->id, problem, error);
+  return tb_ledger_receipt_failed (ledger, receipt->id, "INVALID_INPUT", problem,
+                                   next_attempt_us (job, receipt->attempts + 1), receipt->unknown,
+                                   error);
+}
+
+/* What is wrong with the receiver, district or classification, translated; NULL when fine. */
+static const char *
+check_request (const char *type,
+               const char *receiver,
+               const char *district,
+               const char *classification)
+{
+  /* A company receipt needs the buyer's TIN (11 digits) or company register (7 digits). */
+  if (g_strcmp0 (type, "COMPANY") == 0 && !all_digits (receiver, 7, 7) && !all_digits (receiver, 11, 11))
+    return _("A company receipt needs the customer’s 11-digit TIN (or 7-digit company register). Add it to the customer, or issue a citizen receipt.");
+  if (g_strcmp0 (type, "COMPANY") != 0 && receiver != NULL && !all_digits (receiver, 8, 8))
+    return _("An e-barimt phone number has 8 digits, for example 99112233.");
+  if (district != NULL && !all_digits (district, 4, 4))
+    return _("The district code must have 4 digits, for example 3505. Fix it in Preferences or on the bill.");
+  if (classification != NULL && !all_digits (classification, 7, 7))
+    return _("The classification code must have 7 digits, for example 6743000. Fix it in Preferences or on the bill.");
+  return NULL;
+}
+
+/* Builds the request from the bill's own choices or the snapshot's defaults. */
+static gboolean
+build_request (TbLedger         *ledger,
+               Job              *job,
+               const TbReceipt  *receipt,
+               GError          **error)
+{
+  g_autoptr(TbBill) bill = NULL;
+  g_autoptr(TbCustomer) customer = NULL;
+  const Settings *defaults = job->settings;
+  const char *type, *district, *classification, *receiver, *problem;
+
+  if (!(bill = tb_ledger_get_bill (ledger, receipt->bill_id, error)))
+    return FALSE;
+  if (bill->customer_id > 0)
+    customer = tb_ledger_get_customer (ledger, bill->customer_id, NULL);
+
+  type = bill->receipt_receiver_type != NULL ? bill->receipt_receiver_type : defaults->receiver_type;
+  district = bill->receipt_district_code != NULL ? bill->receipt_district_code : defaults->district_code;
+  classification = bill->receipt_classification_code != NULL ? bill->receipt_classification_code
+                                                             : defaults->classification_code;
+  if (g_strcmp0 (type, "COMPANY") == 0)
+    receiver = customer != NULL ? customer->register_no : NULL;
+  else
+    receiver = bill->receipt_phone;
+
+  problem = check_request (type, receiver, district, classification);
+  if (problem == NULL && receipt->provider_txn_id == NULL)
+    problem = _("This payment has no QPay payment id.");
+  if (problem != NULL)
+    return finish_early (ledger, job, receipt, TB_RECEIPT_ERROR, problem, error);
+
+  job->request = tb_qpay_ebarimt_request_new (receipt->provider_txn_id,
+                                              g_strcmp0 (type, "COMPANY") == 0 ? TB_QPAY_RECEIVER_COMPANY
+                                                                               : TB_QPAY_RECEIVER_CITIZEN,
+                                              receiver);
+  job->request->district_code = g_strdup (district);
+  job->request->classification_code = g_strdup (classification);
+  job->unknown = receipt->unknown && !job->create_again;
+
+  /* Recorded before the request goes out: from here a crash or a lost answer leaves the
+   * receipt `unknown`, and the next attempt looks it up first. */
+  return job->unknown ||
+         tb_ledger_receipt_begin_attempt (ledger, receipt->id, type, receiver, district,
+                                          classification, error);
+}
 
 /* Decides what to send; records a validation failure or a skip right away, so that a bad
  * value never reaches QPay. */
-static void
-prepare_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gboolean
+prepare (TbLedger  *ledger,
+         Job       *job,
+         GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  Job *job = task_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(TbReceipt) receipt = NULL;
-  g_autoptr(TbBill) bill = NULL;
-  g_autoptr(TbCustomer) customer = NULL;
-  const char *type, *district, *classification;
-  const char *receiver = NULL;
-  const char *problem = NULL;
-  TbQpayReceiverType receiver_type;
 
-  if (job->force && !tb_ledger_receipt_retry_now (self->ledger, job->receipt_id, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  receipt = tb_ledger_get_receipt (self->ledger, job->receipt_id, FALSE, &error);
-  if (receipt == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (job->force && !tb_ledger_receipt_retry_now (ledger, job->receipt_id, error))
+    return FALSE;
+  if (!(receipt = tb_ledger_get_receipt (ledger, job->receipt_id, FALSE, error)))
+    return FALSE;
 
   if (receipt->state != TB_RECEIPT_PENDING && receipt->state != TB_RECEIPT_ERROR)
     {
       job->done = TRUE;
       job->outcome = receipt->state;
-      g_task_return_boolean (task, TRUE);
-      return;
+      return TRUE;
     }
+  if (!job->settings->enabled)
+    return finish_early (ledger, job, receipt, TB_RECEIPT_SKIPPED,
+                         _("E-receipts are switched off."), error);
 
-  if (!self->enabled)
-    {
-      job->done = TRUE;
-      job->outcome = TB_RECEIPT_SKIPPED;
-      if (!tb_ledger_receipt_skip (self->ledger, receipt->id, _("E-receipts are switched off."), &error))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  bill = tb_ledger_get_bill (self->ledger, receipt->bill_id, &error);
-  if (bill == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (bill->customer_id > 0)
-    customer = tb_ledger_get_customer (self->ledger, bill->customer_id, NULL);
-
-  type = bill->receipt_receiver_type != NULL ? bill->receipt_receiver_type : self->receiver_type;
-  district = bill->receipt_district_code != NULL ? bill->receipt_district_code : self->district_code;
-  classification = bill->receipt_classification_code != NULL ? bill->receipt_classification_code
-                                                             : self->classification_code;
-
-  if (g_strcmp0 (type, "COMPANY") == 0)
-    {
-      receiver_type = TB_QPAY_RECEIVER_COMPANY;
-      receiver = customer != NULL ? customer->register_no : NULL;
-      /* A company receipt needs the buyer's TIN (11 digits) or company register (7 digits). */
-      if (!all_digits (receiver, 7, 7) && !all_digits (receiver, 11, 11))
-        problem = _("A company receipt needs the customer’s 11-digit TIN (or 7-digit company register). Add it to the customer, or issue a citizen receipt.");
-    }
-  else
-    {
-      receiver_type = TB_QPAY_RECEIVER_CITIZEN;
-      receiver = bill->receipt_phone;
-      if (receiver != NULL && !all_digits (receiver, 8, 8))
-        problem = _("An e-barimt phone number has 8 digits, for example 99112233.");
-    }
-
-  if (problem == NULL && district != NULL && !all_digits (district, 4, 4))
-    problem = _("The district code must have 4 digits, for example 3505. Fix it in Preferences or on the bill.");
-  if (problem == NULL && classification != NULL && !all_digits (classification, 7, 7))
-    problem = _("The classification code must have 7 digits, for example 6743000. Fix it in Preferences or on the bill.");
-  if (problem == NULL && receipt->provider_txn_id == NULL)
-    problem = _("This payment has no QPay payment id.");
-
-  if (problem != NULL)
-    {
-      job->done = TRUE;
-      job->outcome = TB_RECEIPT_ERROR;
-      if (!tb_ledger_receipt_failed (self->ledger, receipt->id, "INVALID_INPUT", problem,
-                                     next_attempt_us (self, receipt->attempts + 1), receipt->unknown, &error))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  job->request = tb_qpay_ebarimt_request_new (receipt->provider_txn_id, receiver_type, receiver);
-  job->request->district_code = g_strdup (district);
-  job->request->classification_code = g_strdup (classification);
-  job->unknown = receipt->unknown;
-
-  /* Recorded before the request goes out: from here a crash or a lost answer leaves the
-   * receipt `unknown`, and the next attempt looks it up first. */
-  if (!job->unknown &&
-      !tb_ledger_receipt_begin_attempt (self->ledger, receipt->id, type, receiver, district,
-                                        classification, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  return build_request (ledger, job, receipt, error);
 }
 
-static void
-record_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+prepare_step (TbLedger  *ledger,
+              gpointer   op,
+              GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  Job *job = task_data;
-  g_autoptr(GError) error = NULL;
+  Job *job = op;
+
+  if (!prepare (ledger, job, error))
+    return FALSE;
+  if (job->done)
+    job->result = tb_ledger_get_receipt (ledger, job->receipt_id, FALSE, NULL);
+  return TRUE;
+}
+
+static gboolean
+record_step (TbLedger  *ledger,
+             gpointer   op,
+             GError   **error)
+{
+  Job *job = op;
   gboolean ok;
 
   if (job->answer != NULL)
     {
-      TbReceiptRegistration reg = { 0 };
+      TbReceiptRegistration reg = {
+        .ebarimt_id = job->answer->id,
+        .receipt_id = job->answer->receipt_id,
+        .lottery = job->answer->lottery,
+        .qr_data = job->answer->qr_data,
+        .merchant_tin = job->answer->merchant_tin,
+        .amount = job->answer->amount,
+        .vat_e4 = job->answer->vat_e4,
+        .city_tax_e4 = job->answer->city_tax_e4,
+      };
 
-      reg.ebarimt_id = job->answer->id;
-      reg.receipt_id = job->answer->receipt_id;
-      reg.lottery = job->answer->lottery;
-      reg.qr_data = job->answer->qr_data;
-      reg.merchant_tin = job->answer->merchant_tin;
-      reg.amount = job->answer->amount;
-      reg.vat_e4 = job->answer->vat_e4;
-      reg.city_tax_e4 = job->answer->city_tax_e4;
-      ok = tb_ledger_receipt_registered (self->ledger, job->receipt_id, &reg, &error);
+      ok = tb_ledger_receipt_registered (ledger, job->receipt_id, &reg, error);
       job->outcome = TB_RECEIPT_REGISTERED;
     }
   else
     {
-      g_autoptr(TbReceipt) receipt = tb_ledger_get_receipt (self->ledger, job->receipt_id, FALSE, &error);
+      g_autoptr(TbReceipt) receipt = tb_ledger_get_receipt (ledger, job->receipt_id, FALSE, error);
 
       ok = receipt != NULL &&
-           tb_ledger_receipt_failed (self->ledger, job->receipt_id, job->error_key, job->error_message,
-                                     next_attempt_us (self, MAX (receipt->attempts, 1)),
-                                     job->error_unknown, &error);
+           tb_ledger_receipt_failed (ledger, job->receipt_id, job->error_key, job->error_message,
+                                     next_attempt_us (job, MAX (receipt->attempts, 1)),
+                                     job->error_unknown, error);
       job->outcome = TB_RECEIPT_ERROR;
     }
 
   if (ok)
-    job->result = tb_ledger_get_receipt (self->ledger, job->receipt_id, FALSE, NULL);
-
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+    job->result = tb_ledger_get_receipt (ledger, job->receipt_id, FALSE, NULL);
+  return ok;
 }
 
-static void
-begin_attempt_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gboolean
+begin_attempt_step (TbLedger  *ledger,
+                    gpointer   op,
+                    GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  Job *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TbReceipt) receipt = tb_ledger_get_receipt (self->ledger, job->receipt_id, TRUE, &error);
+  Job *job = op;
+  const TbQpayEbarimtRequest *request = job->request;
 
-  if (receipt == NULL ||
-      !tb_ledger_receipt_begin_attempt (self->ledger, job->receipt_id,
-                                        tb_qpay_receiver_type_to_string (job->request->receiver_type),
-                                        job->request->receiver, job->request->district_code,
-                                        job->request->classification_code, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return tb_ledger_receipt_begin_attempt (ledger, job->receipt_id,
+                                          tb_qpay_receiver_type_to_string (request->receiver_type),
+                                          request->receiver, request->district_code,
+                                          request->classification_code, error);
 }
 
 /* ---- one receipt, main-thread steps --------------------------------------------------------- */
 
-static void run_in_thread (TbReceiptQueue *self, Job *job, GTaskThreadFunc func, GAsyncReadyCallback cb, GTask *outer);
+static void
+run_step (TbReceiptQueue      *self,
+          Job                 *job,
+          TbLedgerTaskFunc     func,
+          GAsyncReadyCallback  callback,
+          GTask               *outer)
+{
+  tb_ledger_task_run (self->ledger, self, func, job, NULL, NULL, callback, outer);
+}
+
+/* Ends @outer (and drops the reference the steps hold) with @error, or TRUE. */
+static void
+return_outer (GTask  *outer,
+              GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_boolean (outer, TRUE);
+  g_object_unref (outer);
+}
 
 static gboolean
 is_lost_answer (const GError *error)
@@ -304,18 +368,13 @@ recorded (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) outer = user_data;
-  TbReceiptQueue *self = TB_RECEIPT_QUEUE (object);
+  GTask *outer = user_data;
   Job *job = g_task_get_task_data (outer);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
-  g_signal_emit (self, signals[RECEIPT_CHANGED], 0, job->receipt_id, (int) job->outcome);
-  g_task_return_boolean (outer, TRUE);
+  if (tb_ledger_task_finish (result, &error))
+    g_signal_emit (object, signals[RECEIPT_CHANGED], 0, job->receipt_id, (int) job->outcome);
+  return_outer (outer, error);
 }
 
 static void
@@ -348,7 +407,7 @@ created (GObject      *object,
       g_clear_pointer (&job->answer, tb_qpay_ebarimt_free);
       store_failure (job, error);
     }
-  run_in_thread (self, job, record_thread, recorded, outer);
+  run_step (self, job, record_step, recorded, outer);
 }
 
 static void
@@ -368,13 +427,56 @@ attempt_begun (GObject      *object,
   GTask *outer = user_data;
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
-      g_task_return_error (outer, error);
-      g_object_unref (outer);
+      return_outer (outer, error);
       return;
     }
   send_create (TB_RECEIPT_QUEUE (object), outer);
+}
+
+typedef enum
+{
+  LOOKUP_FOUND,        /* QPay has the receipt: record it */
+  LOOKUP_NONE,         /* QPay says there is none (or it was cancelled): create it */
+  LOOKUP_LOST,         /* the lookup's own answer was lost: ask again later */
+  LOOKUP_UNAVAILABLE,  /* any other answer: nobody can tell, staff must */
+} LookupOutcome;
+
+static gboolean
+is_cancelled_status (const char *status)
+{
+  return g_strcmp0 (status, "CANCELED") == 0 || g_strcmp0 (status, "CANCELLED") == 0;
+}
+
+static LookupOutcome
+classify_lookup (const TbQpayEbarimt *answer,
+                 const GError        *error)
+{
+  if (answer != NULL && is_cancelled_status (answer->status))
+    return LOOKUP_NONE;
+  if (answer != NULL && answer->receipt_id != NULL)
+    return LOOKUP_FOUND;
+  if (answer != NULL)
+    return LOOKUP_UNAVAILABLE;  /* an answer without a receipt number says nothing */
+  if (tb_qpay_error_has_key (error, "EBARIMT_NOT_REGISTERED"))
+    return LOOKUP_NONE;
+  if (is_lost_answer (error))
+    return LOOKUP_LOST;
+  return LOOKUP_UNAVAILABLE;
+}
+
+/* Issue #16, 13: a create whose answer was lost may have registered the receipt. When QPay
+ * cannot be asked, a second create could file the sale twice: the receipt stays `unknown`,
+ * with a message for staff, and only lookups are tried again. */
+static void
+store_unknown_outcome (Job *job)
+{
+  g_free (job->error_key);
+  g_free (job->error_message);
+  job->error_key = g_strdup (TB_RECEIPT_KEY_UNKNOWN_OUTCOME);
+  job->error_message = g_strdup (_("QPay cannot say whether this e-receipt was registered: its answer to the request was lost and looking it up failed. Tulbur will not send it again on its own. Check the payment’s e-receipt in the QPay merchant portal; only if it has none, have the e-receipt created again."));
+  job->error_unknown = TRUE;
 }
 
 static void
@@ -388,26 +490,27 @@ looked_up (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   job->answer = tb_qpay_client_get_ebarimt_finish (TB_QPAY_CLIENT (object), result, &error);
-  if (job->answer != NULL && job->answer->receipt_id != NULL &&
-      g_strcmp0 (job->answer->status, "CANCELED") != 0 && g_strcmp0 (job->answer->status, "CANCELLED") != 0)
+  switch (classify_lookup (job->answer, error))
     {
+    case LOOKUP_FOUND:
       /* The lost request did register it: record that, create nothing. */
-      run_in_thread (self, job, record_thread, recorded, outer);
+      run_step (self, job, record_step, recorded, outer);
       return;
-    }
-  g_clear_pointer (&job->answer, tb_qpay_ebarimt_free);
-
-  if (error != NULL && is_lost_answer (error))
-    {
-      /* Still cannot tell: stay unknown and try later. */
+    case LOOKUP_NONE:
+      g_clear_pointer (&job->answer, tb_qpay_ebarimt_free);
+      run_step (self, job, begin_attempt_step, attempt_begun, outer);
+      return;
+    case LOOKUP_LOST:
       store_failure (job, error);
       job->error_unknown = TRUE;
-      run_in_thread (self, job, record_thread, recorded, outer);
-      return;
+      break;
+    case LOOKUP_UNAVAILABLE:
+    default:
+      store_unknown_outcome (job);
+      break;
     }
-
-  /* QPay says there is none (or cannot look receipts up at all): create it now. */
-  run_in_thread (self, job, begin_attempt_thread, attempt_begun, outer);
+  g_clear_pointer (&job->answer, tb_qpay_ebarimt_free);
+  run_step (self, job, record_step, recorded, outer);
 }
 
 static void
@@ -420,10 +523,9 @@ prepared (GObject      *object,
   Job *job = g_task_get_task_data (outer);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
-      g_task_return_error (outer, error);
-      g_object_unref (outer);
+      return_outer (outer, error);
       return;
     }
 
@@ -431,9 +533,7 @@ prepared (GObject      *object,
     {
       if (job->outcome == TB_RECEIPT_SKIPPED || job->outcome == TB_RECEIPT_ERROR)
         g_signal_emit (self, signals[RECEIPT_CHANGED], 0, job->receipt_id, (int) job->outcome);
-      job->result = tb_ledger_get_receipt (self->ledger, job->receipt_id, FALSE, NULL);
-      g_task_return_boolean (outer, TRUE);
-      g_object_unref (outer);
+      return_outer (outer, NULL);
       return;
     }
 
@@ -443,25 +543,13 @@ prepared (GObject      *object,
     send_create (self, outer);
 }
 
-static void
-run_in_thread (TbReceiptQueue      *self,
-               Job                 *job,
-               GTaskThreadFunc      func,
-               GAsyncReadyCallback  cb,
-               GTask               *outer)
-{
-  GTask *task = g_task_new (self, NULL, cb, outer);
-
-  g_task_set_task_data (task, job, NULL);
-  g_task_run_in_thread (task, func);
-  g_object_unref (task);
-}
-
-/* Processes one receipt; @callback gets a GTask whose task data is the Job. */
+/* Processes one receipt with the settings of now; @callback gets a GTask whose task data is
+ * the Job. */
 static void
 process_one (TbReceiptQueue      *self,
              gint64               receipt_id,
              gboolean             force,
+             gboolean             create_again,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -471,9 +559,12 @@ process_one (TbReceiptQueue      *self,
 
   job->receipt_id = receipt_id;
   job->force = force;
+  job->create_again = create_again;
+  job->settings = g_atomic_rc_box_acquire (self->settings);
+  job->clock = g_object_ref (self->clock);
   g_task_set_source_tag (outer, process_one);
   g_task_set_task_data (outer, job, (GDestroyNotify) job_free);
-  run_in_thread (self, job, prepare_thread, prepared, outer);
+  run_step (self, job, prepare_step, prepared, outer);
 }
 
 /* ---- public API -------------------------------------------------------------------------- */
@@ -508,7 +599,7 @@ tb_receipt_queue_retry_async (TbReceiptQueue      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tb_receipt_queue_retry_async);
-  process_one (self, receipt_id, TRUE, NULL, retried, task);
+  process_one (self, receipt_id, TRUE, FALSE, NULL, retried, task);
 }
 
 TbReceipt *
@@ -520,8 +611,25 @@ tb_receipt_queue_retry_finish (TbReceiptQueue  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+tb_receipt_queue_create_again_async (TbReceiptQueue      *self,
+                                     gint64               receipt_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tb_receipt_queue_retry_async);
+  process_one (self, receipt_id, TRUE, TRUE, NULL, retried, task);
+}
+
 typedef struct
 {
+  gint64          now_us;
   GPtrArray      *due;
   guint           next;
   TbReceiptStats  stats;
@@ -573,28 +681,22 @@ batch_next (GTask *task)
     {
       TbReceipt *receipt = batch->due->pdata[batch->next++];
 
-      process_one (self, receipt->id, FALSE, NULL, batch_one_done, task);
+      process_one (self, receipt->id, FALSE, FALSE, NULL, batch_one_done, task);
       return;
     }
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
 
-static void
-due_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gboolean
+due_step (TbLedger  *ledger,
+          gpointer   op,
+          GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  Batch *batch = task_data;
-  g_autoptr(GError) error = NULL;
+  Batch *batch = op;
 
-  batch->due = tb_ledger_due_receipts (self->ledger, g_get_real_time (), 50, &error);
-  if (batch->due == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  batch->due = tb_ledger_due_receipts (ledger, batch->now_us, 50, error);
+  return batch->due != NULL;
 }
 
 static void
@@ -605,7 +707,7 @@ due_done (GObject      *object,
   GTask *task = user_data;
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -621,7 +723,6 @@ tb_receipt_queue_process_async (TbReceiptQueue      *self,
                                 gpointer             user_data)
 {
   GTask *task;
-  GTask *due;
   Batch *batch;
 
   g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
@@ -629,12 +730,10 @@ tb_receipt_queue_process_async (TbReceiptQueue      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tb_receipt_queue_process_async);
   batch = g_new0 (Batch, 1);
+  batch->now_us = tb_clock_now_us (self->clock);
   g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
 
-  due = g_task_new (self, NULL, due_done, task);
-  g_task_set_task_data (due, batch, NULL);
-  g_task_run_in_thread (due, due_thread);
-  g_object_unref (due);
+  tb_ledger_task_run (self->ledger, self, due_step, batch, NULL, NULL, due_done, task);
 }
 
 gboolean
@@ -655,6 +754,8 @@ tb_receipt_queue_process_finish (TbReceiptQueue  *self,
   return TRUE;
 }
 
+/* ---- cancelling a registered receipt ---- */
+
 typedef struct
 {
   gint64     receipt_id;
@@ -670,20 +771,14 @@ cancel_data_free (CancelData *data)
   g_free (data);
 }
 
-static void
-cancel_recorded_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+static gboolean
+cancel_record_step (TbLedger  *ledger,
+                    gpointer   op,
+                    GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  CancelData *data = task_data;
-  g_autoptr(GError) error = NULL;
+  CancelData *data = op;
 
-  if (!tb_ledger_receipt_cancelled (self->ledger, data->receipt_id, data->note, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return tb_ledger_receipt_cancelled (ledger, data->receipt_id, data->note, error);
 }
 
 static void
@@ -695,7 +790,7 @@ cancel_recorded (GObject      *object,
   CancelData *data = g_task_get_task_data (outer);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       g_task_return_error (outer, error);
       return;
@@ -713,40 +808,34 @@ cancelled_at_qpay (GObject      *object,
   TbReceiptQueue *self = g_task_get_source_object (outer);
   g_autoptr(TbQpayEbarimt) answer = NULL;
   GError *error = NULL;
-  GTask *record;
 
   answer = tb_qpay_client_cancel_ebarimt_finish (TB_QPAY_CLIENT (object), result, &error);
   if (answer == NULL)
     {
-      g_task_return_error (outer, error);
-      g_object_unref (outer);
+      return_outer (outer, error);
       return;
     }
-
-  record = g_task_new (self, NULL, cancel_recorded, outer);
-  g_task_set_task_data (record, g_task_get_task_data (outer), NULL);
-  g_task_run_in_thread (record, cancel_recorded_thread);
-  g_object_unref (record);
+  tb_ledger_task_run (self->ledger, self, cancel_record_step, g_task_get_task_data (outer), NULL,
+                      NULL, cancel_recorded, outer);
 }
 
-static void
-cancel_loaded_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gboolean
+cancel_load_step (TbLedger  *ledger,
+                  gpointer   op,
+                  GError   **error)
 {
-  TbReceiptQueue *self = source_object;
-  CancelData *data = task_data;
-  g_autoptr(GError) error = NULL;
+  CancelData *data = op;
 
-  data->receipt = tb_ledger_get_receipt (self->ledger, data->receipt_id, FALSE, &error);
+  data->receipt = tb_ledger_get_receipt (ledger, data->receipt_id, FALSE, error);
   if (data->receipt == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (data->receipt->state != TB_RECEIPT_REGISTERED)
-    g_task_return_new_error (task, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE, "%s",
-                             _("Only a registered receipt can be cancelled."));
-  else
-    g_task_return_boolean (task, TRUE);
+    return FALSE;
+  if (data->receipt->state != TB_RECEIPT_REGISTERED)
+    {
+      g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
+                           _("Only a registered receipt can be cancelled."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -759,10 +848,9 @@ cancel_loaded (GObject      *object,
   CancelData *data = g_task_get_task_data (outer);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
-      g_task_return_error (outer, error);
-      g_object_unref (outer);
+      return_outer (outer, error);
       return;
     }
   tb_qpay_client_cancel_ebarimt_async (self->client, data->receipt->provider_txn_id, data->note,
@@ -778,7 +866,6 @@ tb_receipt_queue_cancel_async (TbReceiptQueue      *self,
                                gpointer             user_data)
 {
   GTask *task;
-  GTask *load;
   CancelData *data;
 
   g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
@@ -790,10 +877,7 @@ tb_receipt_queue_cancel_async (TbReceiptQueue      *self,
   data->note = g_strdup (note != NULL && *note != '\0' ? note : _("Sale cancelled"));
   g_task_set_task_data (task, data, (GDestroyNotify) cancel_data_free);
 
-  load = g_task_new (self, NULL, cancel_loaded, task);
-  g_task_set_task_data (load, data, NULL);
-  g_task_run_in_thread (load, cancel_loaded_thread);
-  g_object_unref (load);
+  tb_ledger_task_run (self->ledger, self, cancel_load_step, data, NULL, NULL, cancel_loaded, task);
 }
 
 gboolean
@@ -805,6 +889,8 @@ tb_receipt_queue_cancel_finish (TbReceiptQueue  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- settings ---- */
+
 void
 tb_receipt_queue_set_settings (TbReceiptQueue          *self,
                                const TbReceiptSettings *settings)
@@ -812,47 +898,28 @@ tb_receipt_queue_set_settings (TbReceiptQueue          *self,
   g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
   g_return_if_fail (settings != NULL);
 
-  self->enabled = settings->enabled;
-  g_free (self->receiver_type);
-  self->receiver_type = g_strdup (g_strcmp0 (settings->receiver_type, "COMPANY") == 0 ? "COMPANY" : "CITIZEN");
-  g_free (self->district_code);
-  self->district_code = settings->district_code != NULL && *settings->district_code != '\0'
-                          ? g_strdup (settings->district_code) : NULL;
-  g_free (self->classification_code);
-  self->classification_code = settings->classification_code != NULL && *settings->classification_code != '\0'
-                                ? g_strdup (settings->classification_code) : NULL;
+  /* Attempts under way keep the snapshot they started with. */
+  g_clear_pointer (&self->settings, settings_unref);
+  self->settings = settings_new (settings);
+  g_atomic_int_set (&self->enabled, self->settings->enabled);
 }
 
 gboolean
 tb_receipt_queue_get_enabled (TbReceiptQueue *self)
 {
   g_return_val_if_fail (TB_IS_RECEIPT_QUEUE (self), FALSE);
-  return self->enabled;
+  return g_atomic_int_get (&self->enabled);
 }
 
 void
-tb_receipt_queue_load_env (TbReceiptQueue *self)
-{
-  const char *enabled = g_getenv ("QPAY_EBARIMT_ENABLED");
-  TbReceiptSettings settings = { 0 };
-
-  g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
-
-  settings.enabled = enabled != NULL && (g_ascii_strcasecmp (enabled, "1") == 0 ||
-                                         g_ascii_strcasecmp (enabled, "true") == 0 ||
-                                         g_ascii_strcasecmp (enabled, "yes") == 0);
-  settings.receiver_type = g_getenv ("QPAY_EBARIMT_DEFAULT_RECEIVER_TYPE");
-  settings.district_code = g_getenv ("QPAY_EBARIMT_DEFAULT_DISTRICT_CODE");
-  settings.classification_code = g_getenv ("QPAY_EBARIMT_DEFAULT_CLASSIFICATION_CODE");
-  tb_receipt_queue_set_settings (self, &settings);
-}
-
-void
-tb_receipt_queue_set_minute_ms (TbReceiptQueue *self,
-                                guint           minute_ms)
+tb_receipt_queue_set_clock (TbReceiptQueue *self,
+                            TbClock        *clock)
 {
   g_return_if_fail (TB_IS_RECEIPT_QUEUE (self));
-  self->minute_ms = minute_ms;
+  g_return_if_fail (clock == NULL || TB_IS_CLOCK (clock));
+
+  g_clear_object (&self->clock);
+  self->clock = clock != NULL ? g_object_ref (clock) : tb_clock_new_system ();
 }
 
 static void
@@ -870,9 +937,8 @@ tb_receipt_queue_finalize (GObject *object)
 {
   TbReceiptQueue *self = TB_RECEIPT_QUEUE (object);
 
-  g_free (self->receiver_type);
-  g_free (self->district_code);
-  g_free (self->classification_code);
+  g_clear_pointer (&self->settings, settings_unref);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (tb_receipt_queue_parent_class)->finalize (object);
 }
 
@@ -897,7 +963,10 @@ tb_receipt_queue_class_init (TbReceiptQueueClass *klass)
 static void
 tb_receipt_queue_init (TbReceiptQueue *self)
 {
-  self->receiver_type = g_strdup ("CITIZEN");
+  TbReceiptSettings off = { FALSE, "CITIZEN", NULL, NULL };
+
+  self->settings = settings_new (&off);
+  self->clock = tb_clock_new_system ();
 }
 
 TbReceiptQueue *

@@ -14,19 +14,15 @@
 #endif
 
 #include "providers/tb-qpay-client.h"
-#include "providers/tb-qpay-provider.h"
+#include "services/tb-error-advice.h"
+#include "services/tb-stack.h"
 
 #include "tb-qpay-setup.h"
 #include "tb-ui-util.h"
 
-/* A little latency makes the demo feel like the real thing (a bank round trip). */
-#define DEMO_LATENCY_MS      150
-#define PAID_CLOSE_MS        2000
-#define FAST_PAID_CLOSE_MS   300
 /* Typing in Preferences writes one key at a time: rebuild once the burst is over. */
 #define RECONFIGURE_DELAY_MS 300
 #define TEST_TIMEOUT_MS      15000
-#define SWEEP_LIMIT          100
 
 struct _TbQpaySetup
 {
@@ -39,12 +35,9 @@ struct _TbQpaySetup
   TbSimServer       *sim;
   TbSimServer       *external_sim;
 
-  /* The current stack; replaced as a whole by a rebuild. */
-  TbQpayClient      *client;
-  TbQpayProvider    *provider;
-  TbPaymentService  *service;
-  TbReceiptQueue    *receipts;
-  TbReconciler      *reconciler;
+  /* The current services (tb-stack.h); replaced as a whole by a rebuild. */
+  TbStack           *stack;
+  TbStackTiming      timing;
 
   TbQpaySetupState   state;
   char              *problem;
@@ -63,8 +56,6 @@ struct _TbQpaySetup
   guint              reconfigure_source;
   GCancellable      *cancellable;
   gboolean           started;
-  gboolean           fast;
-  gboolean           pass_again;
 };
 
 G_DEFINE_FINAL_TYPE (TbQpaySetup, tb_qpay_setup, G_TYPE_OBJECT)
@@ -78,6 +69,10 @@ enum {
 };
 
 static guint signals [N_SIGNALS];
+
+/* tb_qpay_setup_set_default_timing(): what new setups start with. */
+static TbStackTiming default_timing;
+static gboolean      default_timing_set;
 
 static void reconfigure (TbQpaySetup *self);
 
@@ -203,21 +198,14 @@ set_state (TbQpaySetup      *self,
 static void
 teardown_services (TbQpaySetup *self)
 {
-  if (self->reconciler != NULL)
-    tb_reconciler_stop (self->reconciler);
-  if (self->service != NULL)
-    g_signal_handlers_disconnect_by_data (self->service, self);
-  if (self->receipts != NULL)
-    g_signal_handlers_disconnect_by_data (self->receipts, self);
-  if (self->reconciler != NULL)
-    g_signal_handlers_disconnect_by_data (self->reconciler, self);
+  if (self->stack == NULL)
+    return;
 
+  tb_stack_stop (self->stack);
+  g_signal_handlers_disconnect_by_data (tb_stack_get_payment_service (self->stack), self);
+  g_signal_handlers_disconnect_by_data (tb_stack_get_receipt_queue (self->stack), self);
   /* Operations still in flight hold their own references and finish on the old objects. */
-  g_clear_object (&self->reconciler);
-  g_clear_object (&self->receipts);
-  g_clear_object (&self->service);
-  g_clear_object (&self->provider);
-  g_clear_object (&self->client);
+  g_clear_object (&self->stack);
 }
 
 static void
@@ -228,62 +216,30 @@ stop_own_sim (TbQpaySetup *self)
   g_clear_object (&self->sim);
 }
 
+/* Everything the settings say (the account and the Ebarimt defaults), with this setup's
+ * timing; the secret and the address are the caller's. */
+static TbStackConfig *
+new_stack_config (TbQpaySetup *self)
+{
+  TbStackConfig *config = tb_stack_config_new ();
+
+  if (self->settings != NULL)
+    tb_stack_config_load_settings (config, self->settings);
+  config->timing = self->timing;
+  return config;
+}
+
 static void
 apply_receipt_settings (TbQpaySetup *self)
 {
-  g_autofree char *receiver_type = dup_setting (self, "ebarimt-receiver-type");
-  g_autofree char *district = dup_setting (self, "ebarimt-district-code");
-  g_autofree char *classification = dup_setting (self, "ebarimt-classification-code");
-  gboolean enabled = tb_ui_settings_has_key (self->settings, "ebarimt-enabled") &&
-                     g_settings_get_boolean (self->settings, "ebarimt-enabled");
-  TbReceiptSettings receipt_settings = {
-    .enabled = enabled,
-    .receiver_type = receiver_type != NULL ? receiver_type : "CITIZEN",
-    .district_code = district,
-    .classification_code = classification,
-  };
+  g_autoptr(TbStackConfig) config = NULL;
 
-  if (self->service == NULL)
+  if (self->stack == NULL)
     return;
 
-  tb_receipt_queue_set_settings (self->receipts, &receipt_settings);
-  tb_payment_service_set_receipts_enabled (self->service, enabled);
-  /* A whole-bill QR in Ebarimt-invoice form needs the district; without receipts, none. */
-  tb_qpay_provider_set_ebarimt_invoice (self->provider, enabled ? district : NULL, classification);
-}
-
-/* Receipts right after settlement. They go through a reconciler pass (which ends with the
- * receipt queue) rather than a second, independent run of the queue: two runs at once could
- * pick the same receipt. A pass already running is followed by one more. */
-static void
-issue_receipts_now (TbQpaySetup *self)
-{
-  if (self->reconciler == NULL || self->receipts == NULL ||
-      !tb_receipt_queue_get_enabled (self->receipts))
-    return;
-
-  if (tb_reconciler_is_running (self->reconciler))
-    {
-      self->pass_again = TRUE;
-      return;
-    }
-
-  /* Not running: stop only drops the armed timer; start runs a pass at once. */
-  tb_reconciler_stop (self->reconciler);
-  tb_reconciler_start (self->reconciler);
-}
-
-static void
-pass_done_cb (TbQpaySetup  *self,
-              guint         checked,
-              guint         settled,
-              TbReconciler *reconciler)
-{
-  if (self->pass_again)
-    {
-      self->pass_again = FALSE;
-      issue_receipts_now (self);
-    }
+  config = new_stack_config (self);
+  tb_stack_set_receipt_settings (self->stack, config->ebarimt_enabled, config->receiver_type,
+                                 config->district_code, config->classification_code);
 }
 
 static void
@@ -293,7 +249,6 @@ service_settled_cb (TbQpaySetup      *self,
                     gint64            intent_id,
                     TbPaymentService *service)
 {
-  issue_receipts_now (self);
   g_signal_emit (self, signals [PAYMENT_SETTLED], 0, bill_id, amount, intent_id);
 }
 
@@ -315,160 +270,44 @@ receipt_changed_cb (TbQpaySetup    *self,
   g_signal_emit (self, signals [RECEIPT_CHANGED], 0, receipt_id, state);
 }
 
-/* ---- the start-up sweep (DESIGN.md §4.4) ---- */
-
-typedef struct
-{
-  TbPaymentService *service;
-  char             *provider;
-  char             *environment;
-  GArray           *ids;         /* gint64, oldest first */
-  guint             next;
-  GCancellable     *cancellable;
-} Sweep;
-
 static void
-sweep_free (Sweep *sweep)
-{
-  g_clear_object (&sweep->service);
-  g_clear_object (&sweep->cancellable);
-  g_clear_pointer (&sweep->ids, g_array_unref);
-  g_free (sweep->provider);
-  g_free (sweep->environment);
-  g_free (sweep);
-}
-
-static void
-sweep_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Sweep *sweep = task_data;
-  TbLedger *ledger = tb_payment_service_get_ledger (sweep->service);
-  g_autoptr(GPtrArray) open = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 young = g_get_real_time () - (gint64) TB_RECONCILER_MAX_AGE_S * G_USEC_PER_SEC;
-
-  open = tb_ledger_list_intents (ledger, TB_INTENT_FILTER_OPEN, 0, SWEEP_LIMIT, &error);
-  if (open == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* Newest first from the ledger; checked oldest first, as the reconciler does. Intents of
-   * another environment would be unknown to this provider. */
-  for (guint i = open->len; i > 0; i--)
-    {
-      const TbIntent *intent = open->pdata[i - 1];
-
-      if (intent->created_us >= young &&
-          g_strcmp0 (intent->provider, sweep->provider) == 0 &&
-          g_strcmp0 (intent->environment, sweep->environment) == 0)
-        g_array_append_val (sweep->ids, intent->id);
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void sweep_next (Sweep *sweep);
-
-static void
-sweep_checked_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Sweep *sweep = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tb_payment_service_check_finish (TB_PAYMENT_SERVICE (object), result, NULL, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          sweep_free (sweep);
-          return;
-        }
-      /* The reconciler tries it again on a later pass. */
-      g_debug ("Start-up check failed: %s", error->message);
-    }
-
-  sweep_next (sweep);
-}
-
-static void
-sweep_next (Sweep *sweep)
-{
-  gint64 id;
-
-  if (sweep->next >= sweep->ids->len || g_cancellable_is_cancelled (sweep->cancellable))
-    {
-      sweep_free (sweep);
-      return;
-    }
-
-  id = g_array_index (sweep->ids, gint64, sweep->next++);
-  tb_payment_service_check_async (sweep->service, id, sweep->cancellable, sweep_checked_cb, sweep);
-}
-
-static void
-sweep_listed_cb (GObject      *object,
+open_checked_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  Sweep *sweep = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Could not list the open QR payments: %s", error->message);
-      sweep_free (sweep);
-      return;
-    }
-
-  sweep_next (sweep);
-}
-
-static void
-start_sweep (TbQpaySetup *self)
-{
-  TbPaymentProvider *provider = TB_PAYMENT_PROVIDER (self->provider);
-  g_autoptr(GTask) task = NULL;
-  Sweep *sweep;
-
-  sweep = g_new0 (Sweep, 1);
-  sweep->service = g_object_ref (self->service);
-  sweep->provider = g_strdup (tb_payment_provider_get_name (provider));
-  sweep->environment = g_strdup (tb_payment_provider_get_environment (provider));
-  sweep->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sweep->cancellable = g_object_ref (self->cancellable);
-
-  g_free (self->swept_environment);
-  self->swept_environment = g_strdup (sweep->environment);
-
-  task = g_task_new (NULL, sweep->cancellable, sweep_listed_cb, sweep);
-  g_task_set_source_tag (task, start_sweep);
-  g_task_set_task_data (task, sweep, NULL);
-  g_task_run_in_thread (task, sweep_thread);
+  if (!tb_stack_check_open_finish (TB_STACK (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not check the open QR payments: %s", error->message);
 }
 
 /* ---- building ---- */
 
 static void
-build (TbQpaySetup        *self,
-       const TbQpayConfig *config,
-       gboolean            demo,
-       const char         *banner)
+connect_stack (TbQpaySetup *self)
+{
+  g_signal_connect_object (tb_stack_get_payment_service (self->stack), "payment-settled",
+                           G_CALLBACK (service_settled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tb_stack_get_payment_service (self->stack), "intent-changed",
+                           G_CALLBACK (service_intent_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tb_stack_get_receipt_queue (self->stack), "receipt-changed",
+                           G_CALLBACK (receipt_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+build (TbQpaySetup         *self,
+       const TbStackConfig *config,
+       gboolean             demo,
+       const char          *banner)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TbQpayClient) client = NULL;
   const char *environment;
 
   teardown_services (self);
 
-  client = tb_qpay_client_new (config, NULL, &error);
-  if (client == NULL)
+  self->stack = tb_stack_new (self->ledger, config, &error);
+  if (self->stack == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("QPay cannot be used: %s"), error->message);
 
@@ -476,33 +315,18 @@ build (TbQpaySetup        *self,
       return;
     }
 
-  self->client = g_steal_pointer (&client);
-  self->provider = tb_qpay_provider_new (self->client);
-  self->service = tb_payment_service_new (self->ledger, TB_PAYMENT_PROVIDER (self->provider));
-  self->receipts = tb_receipt_queue_new (self->ledger, self->client);
-  self->reconciler = tb_reconciler_new (self->service);
-  tb_reconciler_set_receipt_queue (self->reconciler, self->receipts);
-  if (self->fast)
-    tb_reconciler_set_timing (self->reconciler, 500, 2000);
   self->demo = demo;
+  connect_stack (self);
+  tb_stack_start (self->stack);
 
-  apply_receipt_settings (self);
-
-  g_signal_connect_object (self->service, "payment-settled",
-                           G_CALLBACK (service_settled_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->service, "intent-changed",
-                           G_CALLBACK (service_intent_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->receipts, "receipt-changed",
-                           G_CALLBACK (receipt_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->reconciler, "pass-done",
-                           G_CALLBACK (pass_done_cb), self, G_CONNECT_SWAPPED);
-  self->pass_again = FALSE;
-
-  tb_reconciler_start (self->reconciler);
-
-  environment = tb_payment_provider_get_environment (TB_PAYMENT_PROVIDER (self->provider));
+  /* DESIGN.md §4.4, once per environment: a rebuild for another setting does not repeat it. */
+  environment = tb_stack_get_environment (self->stack);
   if (g_strcmp0 (environment, self->swept_environment) != 0)
-    start_sweep (self);
+    {
+      g_free (self->swept_environment);
+      self->swept_environment = g_strdup (environment);
+      tb_stack_check_open_async (self->stack, self->cancellable, open_checked_cb, NULL);
+    }
 
   set_state (self, TB_QPAY_SETUP_READY, NULL, banner);
 }
@@ -525,8 +349,8 @@ ensure_sim (TbQpaySetup  *self,
   sim = tb_sim_server_new ();
   if (!tb_sim_server_start (sim, 0, error))
     return FALSE;
-  if (!self->fast)
-    tb_sim_server_set_latency (sim, DEMO_LATENCY_MS);
+  if (self->timing.demo_latency_ms > 0)
+    tb_sim_server_set_latency (sim, self->timing.demo_latency_ms);
 
   self->sim = g_steal_pointer (&sim);
   return TRUE;
@@ -537,7 +361,7 @@ build_demo (TbQpaySetup *self,
             const char  *banner)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TbQpayConfig) config = NULL;
+  g_autoptr(TbStackConfig) config = NULL;
 
   if (!ensure_sim (self, &error))
     {
@@ -549,7 +373,10 @@ build_demo (TbQpaySetup *self,
       return;
     }
 
-  config = tb_sim_server_new_config (self->sim);
+  config = new_stack_config (self);
+  /* The simulator's own demo account, whatever the account settings say. */
+  tb_qpay_config_free (config->qpay);
+  config->qpay = tb_sim_server_new_config (self->sim);
   build (self, config, TRUE, banner);
 }
 
@@ -558,15 +385,11 @@ build_real (TbQpaySetup       *self,
             TbQpayEnvironment  env,
             const char        *secret)
 {
-  g_autoptr(TbQpayConfig) config = tb_qpay_config_new ();
+  g_autoptr(TbStackConfig) config = new_stack_config (self);
 
-  config->environment = env;
-  config->base_url = dup_base_url (env);
-  config->client_id = dup_setting (self, "qpay-client-id");
-  config->client_secret = g_strdup (secret);
-  config->invoice_code = dup_setting (self, "qpay-invoice-code");
-  config->branch_code = dup_setting (self, "qpay-branch-code");
-  config->callback_url = dup_setting (self, "qpay-callback-url");
+  config->qpay->environment = env;
+  config->qpay->base_url = dup_base_url (env);
+  config->qpay->client_secret = g_strdup (secret);
 
   /* A real account: the simulator is not needed any more. */
   stop_own_sim (self);
@@ -818,7 +641,10 @@ tb_qpay_setup_init (TbQpaySetup *self)
   self->state = TB_QPAY_SETUP_STARTING;
   self->problem = g_strdup (_("QPay is starting. Try again in a moment."));
   self->keyring_available = HAVE_LIBSECRET;
-  self->fast = g_strcmp0 (g_getenv ("TULBUR_TEST_FAST"), "1") == 0;
+  if (default_timing_set)
+    self->timing = default_timing;
+  else
+    tb_stack_timing_init (&self->timing);
 }
 
 /* ---- public API ---- */
@@ -910,21 +736,28 @@ TbPaymentService *
 tb_qpay_setup_get_payment_service (TbQpaySetup *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
-  return self->service;
+  return self->stack != NULL ? tb_stack_get_payment_service (self->stack) : NULL;
 }
 
 TbReceiptQueue *
 tb_qpay_setup_get_receipt_queue (TbQpaySetup *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
-  return self->receipts;
+  return self->stack != NULL ? tb_stack_get_receipt_queue (self->stack) : NULL;
 }
 
 TbReconciler *
 tb_qpay_setup_get_reconciler (TbQpaySetup *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
-  return self->reconciler;
+  return self->stack != NULL ? tb_stack_get_reconciler (self->stack) : NULL;
+}
+
+TbStack *
+tb_qpay_setup_get_stack (TbQpaySetup *self)
+{
+  g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
+  return self->stack;
 }
 
 TbLedger *
@@ -945,7 +778,7 @@ gboolean
 tb_qpay_setup_is_demo (TbQpaySetup *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), FALSE);
-  return self->service != NULL && self->demo;
+  return self->stack != NULL && self->demo;
 }
 
 TbSimServer *
@@ -959,11 +792,7 @@ const char *
 tb_qpay_setup_get_environment (TbQpaySetup *self)
 {
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
-
-  if (self->provider == NULL)
-    return NULL;
-
-  return tb_payment_provider_get_environment (TB_PAYMENT_PROVIDER (self->provider));
+  return self->stack != NULL ? tb_stack_get_environment (self->stack) : NULL;
 }
 
 char *
@@ -977,11 +806,29 @@ tb_qpay_setup_dup_business_name (TbQpaySetup *self)
   return name != NULL ? g_steal_pointer (&name) : g_strdup ("");
 }
 
-gboolean
-tb_qpay_setup_get_fast (TbQpaySetup *self)
+void
+tb_qpay_setup_set_default_timing (const TbStackTiming *timing)
 {
-  g_return_val_if_fail (TB_IS_QPAY_SETUP (self), FALSE);
-  return self->fast;
+  default_timing_set = timing != NULL;
+  if (timing != NULL)
+    default_timing = *timing;
+}
+
+void
+tb_qpay_setup_set_timing (TbQpaySetup         *self,
+                          const TbStackTiming *timing)
+{
+  g_return_if_fail (TB_IS_QPAY_SETUP (self));
+  g_return_if_fail (timing != NULL);
+
+  self->timing = *timing;
+}
+
+const TbStackTiming *
+tb_qpay_setup_get_timing (TbQpaySetup *self)
+{
+  g_return_val_if_fail (TB_IS_QPAY_SETUP (self), NULL);
+  return &self->timing;
 }
 
 void
@@ -991,15 +838,15 @@ tb_qpay_setup_configure_watcher (TbQpaySetup      *self,
   g_return_if_fail (TB_IS_QPAY_SETUP (self));
   g_return_if_fail (TB_IS_PAYMENT_WATCHER (watcher));
 
-  if (self->fast)
-    tb_payment_watcher_set_interval (watcher, 100, 400);
+  tb_payment_watcher_set_interval (watcher, self->timing.watcher_interval_ms,
+                                   self->timing.watcher_max_backoff_ms);
 }
 
 guint
 tb_qpay_setup_get_paid_close_ms (TbQpaySetup *self)
 {
-  g_return_val_if_fail (TB_IS_QPAY_SETUP (self), PAID_CLOSE_MS);
-  return self->fast ? FAST_PAID_CLOSE_MS : PAID_CLOSE_MS;
+  g_return_val_if_fail (TB_IS_QPAY_SETUP (self), 0);
+  return self->timing.paid_close_ms;
 }
 
 gboolean
@@ -1022,6 +869,7 @@ tb_qpay_setup_get_keyring_available (TbQpaySetup *self)
   g_return_val_if_fail (TB_IS_QPAY_SETUP (self), FALSE);
   return self->keyring_available;
 }
+
 
 /* ---- storing the secret ---- */
 
@@ -1307,32 +1155,6 @@ tb_qpay_setup_test_connection_finish (TbQpaySetup   *self,
 
 /* ---- errors ---- */
 
-const char *
-tb_qpay_error_advice (const GError *error)
-{
-  if (error != NULL && error->domain == TB_QPAY_ERROR)
-    {
-      switch ((TbQpayErrorCode) error->code)
-        {
-        case TB_QPAY_ERROR_NETWORK:
-        case TB_QPAY_ERROR_TIMEOUT:
-        case TB_QPAY_ERROR_SERVER:
-        case TB_QPAY_ERROR_BAD_RESPONSE:
-          return _("Check the internet connection and try again; the same QR will be used.");
-        case TB_QPAY_ERROR_UNAUTHORIZED:
-        case TB_QPAY_ERROR_CONFIG:
-          return _("Check the QPay settings in Preferences, or take the payment another way.");
-        case TB_QPAY_ERROR_REJECTED:
-        case TB_QPAY_ERROR_NOT_FOUND:
-        case TB_QPAY_ERROR_INVALID_REQUEST:
-        default:
-          return _("Take the payment another way, or try again later.");
-        }
-    }
-
-  return tb_ui_error_advice (error);
-}
-
 GtkWidget *
 tb_qpay_show_error (GtkWidget    *widget,
                     const char   *heading,
@@ -1349,7 +1171,7 @@ tb_qpay_show_error (GtkWidget    *widget,
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
                                   error != NULL ? error->message : "",
-                                  tb_qpay_error_advice (error));
+                                  tb_error_advice (error));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");

@@ -13,15 +13,16 @@
 #include "services/tb-payment-watcher.h"
 #include "services/tb-receipt-queue.h"
 #include "services/tb-reconciler.h"
+#include "services/tb-stack.h"
 #include "sim/tb-sim-server.h"
 
 G_BEGIN_DECLS
 
 /* One TbQpaySetup per app (TbApplication owns it). From GSettings (qpay-*, ebarimt-*) and the
  * client secret (libsecret, schema TB_QPAY_SECRET_SCHEMA, attributes "environment" and
- * "client-id"; never in GSettings or SQLite, never logged) it builds the QPay client,
- * provider, payment service, receipt queue and reconciler, and builds them again when the
- * QPay settings change. Ebarimt settings are applied in place.
+ * "client-id"; never in GSettings or SQLite, never logged) it fills a TbStackConfig and
+ * builds the services stack (tb-stack.h), and builds it again when the QPay settings change.
+ * Ebarimt settings are applied in place.
  *
  * Demo mode: with the "simulator" environment, or without a client id, secret or invoice
  * code, the QPay simulator runs in-process on 127.0.0.1 and every QR is simulated.
@@ -33,8 +34,8 @@ G_BEGIN_DECLS
  *   "intent-changed"   (gint64 intent_id, int state)
  *   "receipt-changed"  (gint64 receipt_id, int state)
  *
- * Test hooks (never set in normal use): TULBUR_TEST_FAST=1 makes the watcher, the reconciler
- * and the paid window's closing fast and drops the simulator's demo latency;
+ * Timing comes from a TbStackTiming: production values unless a test harness sets others
+ * with tb_qpay_setup_set_default_timing() (before the app starts) or tb_qpay_setup_set_timing().
  * TULBUR_QPAY_BASE_URL replaces the sandbox/live address (https, or http on loopback only). */
 
 #define TB_QPAY_SECRET_SCHEMA "io.github.tulbur.Tulbur.QPay"
@@ -68,6 +69,8 @@ const char        *tb_qpay_setup_get_problem         (TbQpaySetup       *self);
 TbPaymentService  *tb_qpay_setup_get_payment_service (TbQpaySetup       *self);
 TbReceiptQueue    *tb_qpay_setup_get_receipt_queue   (TbQpaySetup       *self);
 TbReconciler      *tb_qpay_setup_get_reconciler      (TbQpaySetup       *self);
+/* The current services stack, or NULL while there is none. */
+TbStack           *tb_qpay_setup_get_stack           (TbQpaySetup       *self);
 TbLedger          *tb_qpay_setup_get_ledger          (TbQpaySetup       *self);
 GSettings         *tb_qpay_setup_get_settings        (TbQpaySetup       *self);
 gboolean           tb_qpay_setup_is_demo             (TbQpaySetup       *self);
@@ -81,8 +84,13 @@ const char        *tb_qpay_setup_get_environment     (TbQpaySetup       *self);
 /* The business name for the customer display ("" when not set). */
 char              *tb_qpay_setup_dup_business_name   (TbQpaySetup       *self);
 
-/* Timing, slowed or sped up in one place (TULBUR_TEST_FAST). */
-gboolean           tb_qpay_setup_get_fast            (TbQpaySetup       *self);
+/* Timing. A test harness sets short delays for every setup made afterwards (NULL: the
+ * production values again); never called in normal use. */
+void               tb_qpay_setup_set_default_timing  (const TbStackTiming *timing);
+/* This setup's timing; applied by the next rebuild (call before tb_qpay_setup_start()). */
+void               tb_qpay_setup_set_timing          (TbQpaySetup       *self,
+                                                      const TbStackTiming *timing);
+const TbStackTiming *tb_qpay_setup_get_timing        (TbQpaySetup       *self);
 void               tb_qpay_setup_configure_watcher   (TbQpaySetup       *self,
                                                       TbPaymentWatcher  *watcher);
 guint              tb_qpay_setup_get_paid_close_ms   (TbQpaySetup       *self);
@@ -122,9 +130,7 @@ gboolean           tb_qpay_setup_test_connection_finish (TbQpaySetup         *se
 /* Preferences → QPay. */
 AdwPreferencesPage *tb_qpay_preferences_page_new     (TbQpaySetup       *setup);
 
-/* What to do next after a QPay / payment error (translated). */
-const char        *tb_qpay_error_advice              (const GError      *error);
-/* An AdwMessageDialog like tb_ui_show_error(), with tb_qpay_error_advice(). */
+/* An AdwMessageDialog like tb_ui_show_error(), with tb_error_advice() (tb-error-advice.h). */
 GtkWidget         *tb_qpay_show_error                (GtkWidget         *widget,
                                                       const char        *heading,
                                                       const GError      *error);

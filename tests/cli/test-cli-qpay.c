@@ -826,6 +826,74 @@ test_reconcile_continuous (Fixture       *f,
   g_assert_cmpint (ledger_int (f, "SELECT COUNT(*) FROM payments WHERE method = 'QPAY'", NULL), ==, 1);
 }
 
+
+/* Issue #16, 14: every check fails (a wrong secret): exit 1 and the reason on stderr, the
+ * counts still on stdout as JSON, never the secret. */
+static void
+test_reconcile_failures (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *wrong_secret[] = { "QPAY_CLIENT_SECRET", "not-the-secret-42", NULL };
+  g_autofree char *bill_a = new_bill (f, 1250000);
+  g_autofree char *bill_b = new_bill (f, 800000);
+  g_autoptr(JsonNode) a = invoice (f, bill_a, NULL);
+  g_autoptr(JsonNode) b = invoice (f, bill_b, NULL);
+  g_autoptr(TbCliRun) run = cli_env (f, wrong_secret, "reconcile", "--once", "--json", NULL);
+  g_autoptr(TbCliRun) text = cli_env (f, wrong_secret, "reconcile", "--once", NULL);
+  g_autoptr(JsonNode) stats = NULL;
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "2 of 2 QR payment checks failed"));
+  g_assert_nonnull (strstr (run->err, "QPay"));
+  g_assert_null (strstr (run->err, "not-the-secret-42"));
+  stats = tb_cli_parse_json (run->out);
+  g_assert_cmpint (int_member (object_of (stats), "checked"), ==, 2);
+  g_assert_cmpint (int_member (object_of (stats), "failed"), ==, 2);
+
+  g_assert_cmpint (text->status, ==, 1);
+  g_assert_nonnull (strstr (text->out, "Checks failed: 2\n"));
+  g_assert_nonnull (strstr (text->err, "tulbur-cli: "));
+}
+
+/* Issue #16, 14: QPay hangs. Each open QR used to cost a minute (20 s × 3 attempts); the whole
+ * run now ends at --deadline, exit 1, saying so. */
+static void
+test_reconcile_deadline (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *slow[] = { "QPAY_TIMEOUT_MS", "20000", NULL };
+  g_autoptr(JsonNode) fault = NULL;
+  g_autoptr(TbCliRun) run = NULL;
+  gint64 started;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *bill = new_bill (f, 1000000 + 1000 * i);
+      g_autoptr(JsonNode) opened = invoice (f, bill, NULL);
+    }
+  fault = tb_cli_sim_call (f->sim, "POST", "/sim/faults",
+                           "{\"path\": \"/v2/payment/check\", \"hang\": true, \"count\": -1}");
+
+  started = g_get_monotonic_time ();
+  run = cli_env (f, slow, "reconcile", "--once", "--deadline", "2", "--json", NULL);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "deadline"));
+  {
+    g_autoptr(JsonNode) stats = tb_cli_parse_json (run->out);
+
+    g_assert_cmpint (int_member (object_of (stats), "settled"), ==, 0);
+  }
+
+  /* A bad deadline is refused like a bad interval. */
+  {
+    g_autoptr(TbCliRun) bad = cli (f, "reconcile", "--once", "--deadline", "0", NULL);
+
+    g_assert_cmpint (bad->status, ==, 1);
+    g_assert_nonnull (strstr (bad->err, "--deadline"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -847,6 +915,8 @@ main (int    argc,
   ADD ("reconcile-once", test_reconcile_once);
   ADD ("reconcile-batches", test_reconcile_batches);
   ADD ("reconcile-continuous", test_reconcile_continuous);
+  ADD ("reconcile-failures", test_reconcile_failures);
+  ADD ("reconcile-deadline", test_reconcile_deadline);
 #undef ADD
 
   return g_test_run ();

@@ -880,7 +880,7 @@ test_list (Fixture       *f,
   static const char * const keys[] = {
     "id", "bill", "payment_id", "provider_txn_id", "amount", "state", "receipt_id", "lottery",
     "qr_data", "receiver_type", "receiver", "district_code", "classification_code", "attempts",
-    "next_attempt", "last_error_key", "last_error", "copies", "registered",
+    "next_attempt", "last_error_key", "last_error", "outcome_unknown", "copies", "registered",
   };
   g_auto(Sale) registered = { 0 };
   g_auto(Sale) failed = { 0 };
@@ -1004,6 +1004,96 @@ test_reconcile (Fixture       *f,
   g_assert_nonnull (strstr (text->out, "E-receipts registered: 0\n"));
 }
 
+
+/* Issue #16, 13: the create's answer is lost and QPay's lookup is unavailable: the receipt is
+ * not created again; `receipt show`, `receipts list` and `receipt retry` say the outcome is
+ * unknown. Once the lookup answers, the receipt QPay did register is recorded. */
+static void
+test_outcome_unknown (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *receipts_fast[] = { "QPAY_EBARIMT_ENABLED", "1", "QPAY_TIMEOUT_MS", "500", NULL };
+  g_auto(Sale) sale = { 0 };
+  g_autoptr(JsonNode) hang = NULL;
+  g_autoptr(JsonNode) unavailable = NULL;
+  g_autoptr(JsonNode) cleared = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  g_autoptr(JsonNode) fixed = NULL;
+  g_autoptr(TbCliRun) retried = NULL;
+  g_autoptr(TbCliRun) listed = NULL;
+  g_autoptr(TbCliRun) resolved = NULL;
+  g_autofree char *fault = NULL;
+  JsonObject *receipt;
+
+  hang = tb_cli_sim_call (f->sim, "POST", "/sim/faults",
+                          "{\"path\": \"/v2/ebarimt_v3/create\", \"hang\": true, \"count\": 1}");
+  make_sale (f, receipts_fast, NULL, &sale);
+  fault = g_strdup_printf ("{\"path\": \"/v2/ebarimt_v3/%s\", \"status\": 404, \"count\": -1}",
+                           sale.payment_id);
+  unavailable = tb_cli_sim_call (f->sim, "POST", "/sim/faults", fault);
+
+  retried = cli_env (f, receipts_fast, "receipt", "retry", sale.bill, NULL);
+  g_assert_cmpint (retried->status, ==, 1);
+  g_assert_nonnull (strstr (retried->out, "Outcome unknown"));
+  g_assert_nonnull (strstr (retried->err, "UNKNOWN_OUTCOME"));
+
+  shown = show_json (f, sale.bill);
+  receipt = only_receipt (shown);
+  g_assert_cmpstr (string_member (receipt, "state"), ==, "ERROR");
+  g_assert_cmpstr (string_member (receipt, "last_error_key"), ==, "UNKNOWN_OUTCOME");
+  g_assert_true (json_object_get_boolean_member (receipt, "outcome_unknown"));
+  g_assert_nonnull (strstr (string_member (receipt, "last_error"), "QPay merchant portal"));
+
+  listed = cli_env (f, NULL, "receipts", "list", NULL);
+  tb_cli_assert_ok (listed);
+  g_assert_nonnull (strstr (listed->out, "Outcome unknown"));
+
+  cleared = tb_cli_sim_call (f->sim, "DELETE", "/sim/faults", NULL);
+  resolved = cli_env (f, receipts_fast, "receipt", "retry", sale.bill, NULL);
+  tb_cli_assert_ok (resolved);
+  fixed = show_json (f, sale.bill);
+  receipt = only_receipt (fixed);
+  g_assert_cmpstr (string_member (receipt, "state"), ==, "REGISTERED");
+  g_assert_false (json_object_get_boolean_member (receipt, "outcome_unknown"));
+  /* One create in all (the lost one), then only lookups. */
+  g_assert_cmpint (int_member (receipt, "attempts"), ==, 1);
+}
+
+/* Staff checked at QPay that the payment has no e-receipt: `receipt retry --create-again` sends
+ * it without a lookup; without the option only lookups are made. */
+static void
+test_create_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Sale) sale = { 0 };
+  g_autoptr(JsonNode) down = NULL;
+  g_autoptr(JsonNode) unavailable = NULL;
+  g_autoptr(JsonNode) fixed = NULL;
+  g_autoptr(TbCliRun) plain = NULL;
+  g_autoptr(TbCliRun) again = NULL;
+  g_autofree char *fault = NULL;
+  JsonObject *receipt;
+
+  down = tb_cli_sim_call (f->sim, "POST", "/sim/faults",
+                          "{\"path\": \"/v2/ebarimt_v3/create\", \"status\": 503, \"count\": 1}");
+  make_sale (f, receipts_on, NULL, &sale);
+  fault = g_strdup_printf ("{\"path\": \"/v2/ebarimt_v3/%s\", \"status\": 404, \"count\": -1}",
+                           sale.payment_id);
+  unavailable = tb_cli_sim_call (f->sim, "POST", "/sim/faults", fault);
+
+  plain = cli_env (f, receipts_on, "receipt", "retry", sale.bill, NULL);
+  g_assert_cmpint (plain->status, ==, 1);
+  g_assert_nonnull (strstr (plain->out, "Outcome unknown"));
+
+  again = cli_env (f, receipts_on, "receipt", "retry", sale.bill, "--create-again", NULL);
+  tb_cli_assert_ok (again);
+  g_assert_nonnull (strstr (again->out, "Registered"));
+  fixed = show_json (f, sale.bill);
+  receipt = only_receipt (fixed);
+  g_assert_cmpstr (string_member (receipt, "state"), ==, "REGISTERED");
+  g_assert_cmpint (int_member (receipt, "attempts"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1022,6 +1112,8 @@ main (int    argc,
   ADD ("pdf", test_pdf);
   ADD ("list", test_list);
   ADD ("reconcile", test_reconcile);
+  ADD ("outcome-unknown", test_outcome_unknown);
+  ADD ("create-again", test_create_again);
 #undef ADD
 
   return g_test_run ();

@@ -45,6 +45,7 @@ typedef struct
   TbSimServer    *sim;
   TbQpayClient   *client;
   TbReceiptQueue *queue;
+  TbClock        *clock;     /* the queue's: fake, moved by the tests */
 } Fixture;
 
 static void
@@ -71,7 +72,8 @@ fixture_setup (Fixture       *f,
 
   f->queue = tb_receipt_queue_new (f->ledger, f->client);
   tb_receipt_queue_set_settings (f->queue, &settings);
-  tb_receipt_queue_set_minute_ms (f->queue, 1);
+  f->clock = tb_clock_new_fake (g_get_real_time ());
+  tb_receipt_queue_set_clock (f->queue, f->clock);
 }
 
 static void
@@ -79,6 +81,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   tb_test_release_and_wait (g_steal_pointer (&f->queue));
+  g_clear_object (&f->clock);
   g_clear_object (&f->client);
   tb_sim_server_stop (f->sim);
   g_clear_object (&f->sim);
@@ -357,8 +360,10 @@ test_company_and_validation (Fixture       *f,
   g_assert_cmpint (bad_district->state, ==, TB_RECEIPT_ERROR);
   g_assert_cmpstr (bad_district->last_error_key, ==, "INVALID_INPUT");
 
-  process (f);  /* due at once with 1 ms minutes */
-  g_usleep (20000);
+  /* Due again a minute later. */
+  tb_clock_advance (f->clock, (gint64) 2 * 60 * G_USEC_PER_SEC);
+  process (f);
+  tb_clock_advance (f->clock, (gint64) 2 * 60 * G_USEC_PER_SEC);
   process (f);
   no_tin = get (f, r_no_tin);
   g_assert_cmpint (no_tin->state, ==, TB_RECEIPT_ERROR);
@@ -433,6 +438,198 @@ test_reconciler_retries_receipts (Fixture       *f,
   tb_reconciler_stop (reconciler);
 }
 
+
+/* Issue #16, 13: the create's answer is lost and the lookup is unavailable (a 404 from a QPay
+ * that does not offer it): creating again could file the sale twice. Four runs, and the Retry
+ * button, only ever look it up; staff see why. Once the lookup answers, it is recorded. */
+static void
+test_lookup_unavailable_is_unknown (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(TbReceipt) before = NULL;
+  g_autofree char *lookup_path = NULL;
+  gint64 id = paid_bill (f, 0, 750000, TRUE);
+  TbSimFault hang = { "/v2/ebarimt_v3/create", 0, TB_SIM_BODY_NORMAL, 0, TRUE, 1 };
+  TbSimFault unavailable = { NULL, 404, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  Wait w = { 0 };
+
+  before = get (f, id);
+  lookup_path = g_strdup_printf ("/v2/ebarimt_v3/%s", before->provider_txn_id);
+  unavailable.path_prefix = lookup_path;
+  tb_sim_server_add_fault (f->sim, &hang);
+  process (f);
+  tb_sim_server_add_fault (f->sim, &unavailable);
+
+  for (guint run = 0; run < 4; run++)
+    {
+      g_autoptr(TbReceipt) r = NULL;
+
+      tb_clock_advance (f->clock, (gint64) 61 * 60 * G_USEC_PER_SEC);
+      process (f);
+      r = get (f, id);
+      g_assert_cmpint (r->state, ==, TB_RECEIPT_ERROR);
+      g_assert_true (r->unknown);
+      g_assert_cmpstr (r->last_error_key, ==, TB_RECEIPT_KEY_UNKNOWN_OUTCOME);
+      g_assert_nonnull (r->last_error);
+      g_assert_true (tb_receipt_is_outcome_unknown (r));
+    }
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "GET /v2/ebarimt_v3/"), ==, 4);
+
+  /* The Retry button looks it up too. */
+  tb_receipt_queue_retry_async (f->queue, id, NULL, retry_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (tb_receipt_is_outcome_unknown (w.receipt));
+  g_clear_pointer (&w.receipt, tb_receipt_free);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+
+  /* QPay can be asked again: the lost create had registered it. */
+  tb_sim_server_clear_faults (f->sim);
+  w.done = FALSE;
+  tb_receipt_queue_retry_async (f->queue, id, NULL, retry_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.receipt->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_false (tb_receipt_is_outcome_unknown (w.receipt));
+  tb_receipt_free (w.receipt);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+}
+
+/* Issue #16, 4: the settings change (Preferences) while a batch runs in worker threads. Each
+ * attempt keeps the snapshot it started with: every receipt is registered with one of the
+ * two valid district codes, never with a freed (garbled) one. Run under ASan it also proves
+ * that no freed string is read. */
+typedef struct
+{
+  Fixture *f;
+  guint    flips;
+  gboolean stop;
+} Flipper;
+
+static gboolean
+flip_settings_cb (gpointer data)
+{
+  Flipper *flipper = data;
+  TbReceiptSettings a = { TRUE, "CITIZEN", "3505", "6743000" };
+  TbReceiptSettings b = { TRUE, "CITIZEN", "2603", "6511000" };
+
+  tb_receipt_queue_set_settings (flipper->f->queue, flipper->flips++ % 2 == 0 ? &a : &b);
+  return flipper->stop ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+test_settings_change_during_batch (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GError) error = NULL;
+  Flipper flipper = { f, 0, FALSE };
+  guint n = 12;
+  Wait w = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    paid_bill (f, 0, 100000 + i * 1000, TRUE);
+
+  g_idle_add (flip_settings_cb, &flipper);
+  tb_receipt_queue_process_async (f->queue, NULL, process_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 30000));
+  flipper.stop = TRUE;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.stats.registered, ==, n);
+  g_assert_cmpuint (flipper.flips, >, n);
+
+  receipts = tb_ledger_list_receipts (f->ledger, TB_RECEIPT_FILTER_ALL, 0, 100, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      const TbReceipt *r = receipts->pdata[i];
+
+      g_assert_cmpint (r->state, ==, TB_RECEIPT_REGISTERED);
+      g_assert_true (g_strcmp0 (r->district_code, "3505") == 0 ||
+                     g_strcmp0 (r->district_code, "2603") == 0);
+    }
+}
+
+/* DESIGN.md §7, end to end on the fake clock: QPay refuses the create five times; the queue
+ * tries again exactly 1, 2, 5, 15 and 60 minutes after each failure (never a moment before),
+ * and the sixth attempt registers the receipt. */
+static void
+test_retry_timing (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const int minutes[] = { 1, 2, 5, 15, 60 };
+  g_autoptr(TbReceipt) done = NULL;
+  gint64 id = paid_bill (f, 0, 220000, TRUE);
+  guint creates = 0;
+
+  tb_sim_server_set_ebarimt_enabled (f->sim, FALSE);
+  process (f);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, ++creates);
+
+  for (guint i = 0; i < G_N_ELEMENTS (minutes); i++)
+    {
+      g_autoptr(TbReceipt) r = get (f, id);
+      gint64 delay = (gint64) minutes[i] * 60 * G_USEC_PER_SEC;
+
+      g_assert_cmpint (r->state, ==, TB_RECEIPT_ERROR);
+      g_assert_cmpint (r->attempts, ==, (int) i + 1);
+      g_assert_cmpint (r->next_attempt_us, ==, tb_clock_now_us (f->clock) + delay);
+
+      tb_clock_advance (f->clock, delay - G_USEC_PER_SEC);
+      process (f);
+      g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, creates);
+
+      if (i == G_N_ELEMENTS (minutes) - 1)
+        tb_sim_server_set_ebarimt_enabled (f->sim, TRUE);
+      tb_clock_advance (f->clock, G_USEC_PER_SEC);
+      process (f);
+      g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, ++creates);
+    }
+
+  done = get (f, id);
+  g_assert_cmpint (done->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_cmpint (done->attempts, ==, 6);
+}
+
+/* Staff resolve an unknown outcome: the create was refused by a proxy before it reached QPay
+ * (a 503 page), the lookup is unavailable; the portal shows no e-receipt, so staff have it
+ * created again, without a lookup first. */
+static void
+test_create_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TbReceipt) before = NULL;
+  g_autoptr(TbReceipt) unknown = NULL;
+  g_autofree char *lookup_path = NULL;
+  gint64 id = paid_bill (f, 0, 610000, TRUE);
+  TbSimFault down = { "/v2/ebarimt_v3/create", 503, TB_SIM_BODY_NORMAL, 0, FALSE, 1 };
+  TbSimFault unavailable = { NULL, 404, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  Wait w = { 0 };
+
+  before = get (f, id);
+  lookup_path = g_strdup_printf ("/v2/ebarimt_v3/%s", before->provider_txn_id);
+  unavailable.path_prefix = lookup_path;
+  tb_sim_server_add_fault (f->sim, &down);
+  process (f);
+  tb_sim_server_add_fault (f->sim, &unavailable);
+  tb_clock_advance (f->clock, (gint64) 2 * 60 * G_USEC_PER_SEC);
+  process (f);
+  unknown = get (f, id);
+  g_assert_true (tb_receipt_is_outcome_unknown (unknown));
+
+  tb_receipt_queue_create_again_async (f->queue, id, NULL, retry_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.receipt->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_cmpint (w.receipt->attempts, ==, 2);
+  tb_receipt_free (w.receipt);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 2);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "GET /v2/ebarimt_v3/"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,6 +648,10 @@ main (int   argc,
   ADD ("company-and-validation", test_company_and_validation);
   ADD ("citizen-phone-and-cancel", test_citizen_phone_and_cancel);
   ADD ("reconciler-retries-receipts", test_reconciler_retries_receipts);
+  ADD ("lookup-unavailable-is-unknown", test_lookup_unavailable_is_unknown);
+  ADD ("settings-change-during-batch", test_settings_change_during_batch);
+  ADD ("retry-timing", test_retry_timing);
+  ADD ("create-again", test_create_again);
 #undef ADD
   g_test_add_func ("/tulbur/receipt-queue/backoff-schedule", test_backoff_schedule);
 

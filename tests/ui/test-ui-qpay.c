@@ -7,8 +7,8 @@
  * shutdown) over a ledger in a temporary directory, and drives it as a receptionist would:
  * tick QPay, Generate QR, and so on. The simulator is either the app's own (demo mode) or one
  * this test starts, which outlives an app restart. The ledger is checked over a second,
- * independent connection. TULBUR_TEST_FAST=1 makes the watcher poll every 100 ms and the
- * reconciler pass every 500 ms (with a 2 s gap per intent); nothing else changes.
+ * independent connection. tb_qpay_setup_set_default_timing() makes the watcher poll every
+ * 100 ms and the reconciler pass every 500 ms (with a 2 s gap per intent); nothing else changes.
  */
 
 #include "config.h"
@@ -1026,8 +1026,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* Set before anything reads it: fast polling, no demo latency. */
-  g_setenv ("TULBUR_TEST_FAST", "1", TRUE);
+  /* Set before any app starts: fast polling, no demo latency. */
+  TbStackTiming fast;
+
+  tb_stack_timing_init (&fast);
+  fast.watcher_interval_ms = 100;
+  fast.watcher_max_backoff_ms = 400;
+  fast.reconcile_period_ms = 500;
+  fast.reconcile_min_gap_ms = 2000;
+  fast.paid_close_ms = 300;
+  fast.demo_latency_ms = 0;
+  tb_qpay_setup_set_default_timing (&fast);
 
   tb_ui_test_init (&argc, &argv);
 

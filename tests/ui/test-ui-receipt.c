@@ -142,7 +142,6 @@ fixture_setup (Fixture       *f,
   tb_qpay_client_set_retry (f->client, 1, 10, 10);
   f->queue = tb_receipt_queue_new (f->ledger, f->client);
   tb_receipt_queue_set_settings (f->queue, &receipt_settings);
-  tb_receipt_queue_set_minute_ms (f->queue, 1000);
 
   /* The list as the bill page shows it: in a toast overlay, in a scrolled page. */
   f->window = gtk_window_new ();
