@@ -11,6 +11,7 @@
 
 #include "core/tb-money.h"
 
+#include "core/tb-rules.h"
 #include "tb-cli.h"
 
 #define DEFAULT_LIST_LIMIT 100
@@ -33,17 +34,6 @@ static const StatusFilter status_filters[] = {
   { "void",    TB_BILL_FILTER_VOID },
   { "today",   TB_BILL_FILTER_TODAY },
 };
-
-static gboolean
-is_classification_code (const char *text)
-{
-  if (strlen (text) != 7)
-    return FALSE;
-  for (guint i = 0; i < 7; i++)
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
 
 static void
 print_bill_json (const TbBill *bill)
@@ -166,10 +156,9 @@ tb_cli_bill_add_line (TbCli    *cli,
       g_prefix_error (error, "--qty: ");
       return FALSE;
     }
-  if (input.quantity_milli <= 0)
+  if (!tb_rules_line_quantity (input.quantity_milli, error))
     {
-      g_set_error_literal (error, TB_CLI_ERROR, TB_CLI_ERROR_INPUT,
-                           _("--qty: the quantity must be more than zero"));
+      g_prefix_error (error, "--qty: ");
       return FALSE;
     }
 
@@ -181,13 +170,13 @@ tb_cli_bill_add_line (TbCli    *cli,
 
   if (code_arg != NULL)
     {
-      if (!tb_cli_clean_text (code_arg, "--classification", FALSE, 7, &code, error))
+      g_autofree char *clean = NULL;
+
+      if (!tb_cli_clean_text (code_arg, "--classification", FALSE, 7, &clean, error))
         return FALSE;
-      if (!is_classification_code (code))
+      if (!tb_rules_classification_code (clean, TRUE, &code, error))
         {
-          g_set_error (error, TB_CLI_ERROR, TB_CLI_ERROR_INPUT,
-                       _("--classification: “%s” is not a classification code (7 digits)"),
-                       code);
+          g_prefix_error (error, "--classification: ");
           return FALSE;
         }
     }

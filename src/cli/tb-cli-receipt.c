@@ -458,51 +458,18 @@ find_printable (TbLedger      *ledger,
   return NULL;
 }
 
-/* The printed receipt. A company receipt prints the buyer's TIN: the PDF gets it whole (it
- * is the buyer's legal receipt), text on the terminal only masked. */
+/* The printed receipt (tb_receipt_doc_build). A company receipt prints the buyer's TIN: the
+ * PDF gets it whole (it is the buyer's legal receipt), text on the terminal only masked. */
 static TbReceiptDoc *
 make_doc (TbLedger         *ledger,
-          const TbBill     *bill,
           const TbReceipt  *receipt,
           const Business   *business,
           gboolean          mask_buyer,
           GError          **error)
 {
-  g_autoptr(TbReceiptDoc) doc = tb_receipt_doc_new_from_bill (bill);
-  g_autoptr(TbReceipt) full = NULL;
+  TbReceiptMerchant merchant = { business->name, business->tin, business->address };
 
-  doc->merchant_name = g_strdup (business->name);
-  doc->merchant_address = g_strdup (business->address);
-  /* Before apply_ebarimt (): the TIN the tax office registered the sale under wins. */
-  doc->merchant_tin = g_strdup (business->tin);
-
-  if (g_strcmp0 (receipt->receiver_type, "COMPANY") == 0)
-    {
-      if (!(full = tb_ledger_get_receipt (ledger, receipt->id, TRUE, error)))
-        return NULL;
-      tb_receipt_doc_apply_ebarimt (doc, full);
-      g_clear_pointer (&full->receiver, free_secret);
-    }
-  else
-    tb_receipt_doc_apply_ebarimt (doc, receipt);
-
-  if (mask_buyer && doc->buyer_tin != NULL)
-    {
-      char *masked = tb_seal_mask (doc->buyer_tin);
-
-      free_secret (doc->buyer_tin);
-      doc->buyer_tin = masked;
-    }
-
-  return g_steal_pointer (&doc);
-}
-
-/* The COPY number a print made now carries: none for the first one, then the number of that
- * print (the counter tb_ledger_receipt_note_copy () keeps counts every print). */
-static guint
-copy_number_for_print (int print_number)
-{
-  return print_number > 1 ? (guint) print_number : 0;
+  return tb_receipt_doc_build (ledger, receipt->id, &merchant, mask_buyer, error);
 }
 
 /* ---- receipt show ---- */
@@ -539,11 +506,11 @@ show_layout (TbLedger      *ledger,
 
   if (!load_business (&business, error) ||
       !(receipt = find_printable (ledger, bill, receipt_id, error)) ||
-      !(doc = make_doc (ledger, bill, receipt, &business, TRUE, error)))
+      !(doc = make_doc (ledger, receipt, &business, TRUE, error)))
     return FALSE;
 
   /* As a print made now would look; a preview, so not counted. */
-  doc->copy_number = copy_number_for_print (receipt->copies + 1);
+  doc->copy_number = tb_receipt_copy_number (receipt->copies + 1);
   text = tb_receipt_layout_text (doc, columns);
   fputs (text, stdout);
   return TRUE;
@@ -839,11 +806,11 @@ tb_cli_receipt_pdf (TbCli    *cli,
     return FALSE;
 
   if (!(receipt = find_printable (ledger, bill, receipt_id, error)) ||
-      !(doc = make_doc (ledger, bill, receipt, &business, FALSE, error)))
+      !(doc = make_doc (ledger, receipt, &business, FALSE, error)))
     return FALSE;
 
   /* Everything that can be checked is checked before the print is counted … */
-  doc->copy_number = copy_number_for_print (receipt->copies + 1);
+  doc->copy_number = tb_receipt_copy_number (receipt->copies + 1);
   if (!tb_receipt_doc_validate (doc, error))
     return FALSE;
 
@@ -853,7 +820,7 @@ tb_cli_receipt_pdf (TbCli    *cli,
   print_number = tb_ledger_receipt_note_copy (ledger, receipt->id, error);
   if (print_number < 0)
     return FALSE;
-  doc->copy_number = copy_number_for_print (print_number);
+  doc->copy_number = tb_receipt_copy_number (print_number);
 
   if (!tb_receipt_render_pdf (doc, paper, out_arg, error))
     return FALSE;

@@ -10,6 +10,7 @@
 
 #include "core/tb-ledger-task.h"
 #include "core/tb-seal.h"
+#include "core/tb-rules.h"
 #include "tb-receipt-queue.h"
 
 /* The defaults, immutable once made: set_settings() replaces the whole snapshot on the main
@@ -131,24 +132,6 @@ tb_receipt_is_outcome_unknown (const TbReceipt *receipt)
          g_strcmp0 (receipt->last_error_key, TB_RECEIPT_KEY_UNKNOWN_OUTCOME) == 0;
 }
 
-static gboolean
-all_digits (const char *text,
-            gsize       min_len,
-            gsize       max_len)
-{
-  gsize len;
-
-  if (text == NULL)
-    return FALSE;
-  len = strlen (text);
-  if (len < min_len || len > max_len)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
 /* ---- ledger steps (worker threads, through tb_ledger_task_run) ------------------------------ */
 
 /* Records a skip or a validation failure: nothing is sent. */
@@ -169,22 +152,24 @@ finish_early (TbLedger         *ledger,
                                    error);
 }
 
-/* What is wrong with the receiver, district or classification, translated; NULL when fine. */
-static const char *
-check_request (const char *type,
-               const char *receiver,
-               const char *district,
-               const char *classification)
+/* What is wrong with the receiver, district or classification (the rules of tb-rules.c, the
+ * same ones the customer dialog, the bill's receipt options and Preferences use), translated;
+ * NULL when fine, with the receiver normalised in *@out_receiver. */
+static char *
+check_request (const char  *type,
+               const char  *receiver,
+               const char  *district,
+               const char  *classification,
+               char       **out_receiver)
 {
-  /* A company receipt needs the buyer's TIN (11 digits) or company register (7 digits). */
-  if (g_strcmp0 (type, "COMPANY") == 0 && !all_digits (receiver, 7, 7) && !all_digits (receiver, 11, 11))
-    return _("A company receipt needs the customer’s 11-digit TIN (or 7-digit company register). Add it to the customer, or issue a citizen receipt.");
-  if (g_strcmp0 (type, "COMPANY") != 0 && receiver != NULL && !all_digits (receiver, 8, 8))
-    return _("An e-barimt phone number has 8 digits, for example 99112233.");
-  if (district != NULL && !all_digits (district, 4, 4))
-    return _("The district code must have 4 digits, for example 3505. Fix it in Preferences or on the bill.");
-  if (classification != NULL && !all_digits (classification, 7, 7))
-    return _("The classification code must have 7 digits, for example 6743000. Fix it in Preferences or on the bill.");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clean_district = NULL;
+  g_autofree char *clean_classification = NULL;
+
+  if (!tb_rules_ebarimt_receiver (type, receiver, out_receiver, &error) ||
+      !tb_rules_district_code (district, FALSE, &clean_district, &error) ||
+      !tb_rules_classification_code (classification, FALSE, &clean_classification, &error))
+    return g_strdup (error->message);
   return NULL;
 }
 
@@ -198,7 +183,9 @@ build_request (TbLedger         *ledger,
   g_autoptr(TbBill) bill = NULL;
   g_autoptr(TbCustomer) customer = NULL;
   const Settings *defaults = job->settings;
-  const char *type, *district, *classification, *receiver, *problem;
+  const char *type, *district, *classification, *receiver;
+  g_autofree char *problem = NULL;
+  g_autofree char *clean_receiver = NULL;
 
   if (!(bill = tb_ledger_get_bill (ledger, receipt->bill_id, error)))
     return FALSE;
@@ -214,11 +201,12 @@ build_request (TbLedger         *ledger,
   else
     receiver = bill->receipt_phone;
 
-  problem = check_request (type, receiver, district, classification);
+  problem = check_request (type, receiver, district, classification, &clean_receiver);
   if (problem == NULL && receipt->provider_txn_id == NULL)
-    problem = _("This payment has no QPay payment id.");
+    problem = g_strdup (_("This payment has no QPay payment id."));
   if (problem != NULL)
     return finish_early (ledger, job, receipt, TB_RECEIPT_ERROR, problem, error);
+  receiver = clean_receiver;
 
   job->request = tb_qpay_ebarimt_request_new (receipt->provider_txn_id,
                                               g_strcmp0 (type, "COMPANY") == 0 ? TB_QPAY_RECEIVER_COMPANY

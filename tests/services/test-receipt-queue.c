@@ -384,6 +384,32 @@ test_company_and_validation (Fixture       *f,
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" TIN "%'"), ==, 0);
 }
 
+/* A 12-digit TIN was saved with the customer, then refused when the receipt was issued: the
+ * customer dialog, the ledger and the queue each had their own rule. Now there is one. */
+static void
+test_twelve_digit_tin (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbReceipt) receipt = NULL;
+  TbReceiptSettings company_default = { TRUE, "COMPANY", "3505", "6743000" };
+  gint64 customer_id = 0;
+  gint64 receipt_id;
+
+  g_assert_true (tb_ledger_add_customer (f->ledger, "Twelve LLC", NULL, "123456789012",
+                                         &customer_id, &error));
+  g_assert_no_error (error);
+  tb_receipt_queue_set_settings (f->queue, &company_default);
+
+  receipt_id = paid_bill (f, customer_id, 120000, TRUE);
+  process (f);
+
+  receipt = get (f, receipt_id);
+  g_assert_cmpstr (receipt->last_error, ==, NULL);
+  g_assert_cmpint (receipt->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_cmpstr (receipt->receiver_type, ==, "COMPANY");
+}
+
 static void
 test_citizen_phone_and_cancel (Fixture       *f,
                                gconstpointer  data)
@@ -646,6 +672,7 @@ main (int   argc,
   ADD ("failure-then-retry", test_failure_then_retry);
   ADD ("lost-answer-is-looked-up", test_lost_answer_is_looked_up);
   ADD ("company-and-validation", test_company_and_validation);
+  ADD ("twelve-digit-tin", test_twelve_digit_tin);
   ADD ("citizen-phone-and-cancel", test_citizen_phone_and_cancel);
   ADD ("reconciler-retries-receipts", test_reconciler_retries_receipts);
   ADD ("lookup-unavailable-is-unknown", test_lookup_unavailable_is_unknown);
