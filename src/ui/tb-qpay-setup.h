@@ -119,9 +119,6 @@ gboolean           tb_qpay_setup_test_connection_finish (TbQpaySetup         *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
-/* Preferences → QPay. */
-AdwPreferencesPage *tb_qpay_preferences_page_new     (TbQpaySetup       *setup);
-
 /* What to do next after a QPay / payment error (translated). */
 const char        *tb_qpay_error_advice              (const GError      *error);
 /* An AdwMessageDialog like tb_ui_show_error(), with tb_qpay_error_advice(). */

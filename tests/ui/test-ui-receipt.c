@@ -19,6 +19,8 @@
 #include "services/tb-receipt-queue.h"
 #include "sim/tb-sim-server.h"
 #include "tb-receipt-print.h"
+#include "tb-receipt-list.h"
+#include "tb-receipt-preferences-page.h"
 #include "tb-receipt-view.h"
 #include "tb-test-utils.h"
 #include "tb-ui-test.h"

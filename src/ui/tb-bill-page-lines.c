@@ -1,0 +1,333 @@
+/* tb-bill-page-lines.c: the bill's lines and the new-line editor
+ *
+ * Copyright 2026 The Tulbur authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "core/tb-money.h"
+#include "core/tb-tax.h"
+#include "core/tb-ledger-task.h"
+
+#include "tb-bill-page-private.h"
+#include "tb-qr-window.h"
+#include "tb-ui-util.h"
+
+struct _AddLineOp
+{
+  gint64   bill_id;
+  char    *description;
+  char    *code;
+  gint64   quantity_milli;
+  gint64   unit_price;
+  gboolean vat;
+  gboolean city_tax;
+  gint64   line_id;
+};
+
+static void
+add_line_op_free (AddLineOp *op)
+{
+  g_free (op->description);
+  g_free (op->code);
+  g_free (op);
+}
+
+static gboolean
+add_line_op_run (TbLedger  *ledger,
+                 gpointer   data,
+                 GError   **error)
+{
+  AddLineOp *op = data;
+  TbLineInput input = {
+    .description = op->description,
+    .quantity_milli = op->quantity_milli,
+    .unit_price = op->unit_price,
+    .classification_code = op->code,
+    .vat = op->vat,
+    .city_tax = op->city_tax,
+  };
+
+  return tb_ledger_add_line (ledger, op->bill_id, &input, &op->line_id, error);
+}
+
+static gboolean
+remove_line_op_run (TbLedger  *ledger,
+                    gpointer   data,
+                    GError   **error)
+{
+  return tb_ledger_remove_line (ledger, ((BillOp *) data)->line_id, error);
+}
+
+/* Validates the new line's fields. With @out_op it also fills an op for the ledger. Shows
+ * the line amount and taxes, or what is wrong, under the fields. */
+gboolean
+tb_bill_page_validate_line (TbBillPage *self,
+               AddLineOp  *out_op)
+{
+  g_autofree char *description = tb_ui_editable_dup_text (GTK_EDITABLE (self->description_row));
+  g_autofree char *quantity_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->quantity_row));
+  g_autofree char *price_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->price_row));
+  g_autofree char *code = tb_ui_editable_dup_text (GTK_EDITABLE (self->code_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean vat = gtk_switch_get_active (self->vat_switch);
+  gboolean city_tax = gtk_switch_get_active (self->city_tax_switch);
+  gboolean started = description != NULL || price_text != NULL || code != NULL;
+  gboolean quantity_bad = FALSE;
+  gboolean price_bad = FALSE;
+  gboolean code_bad = FALSE;
+  gint64 quantity = 0;
+  gint64 price = 0;
+  TbLineTax tax = { 0 };
+  gboolean valid = FALSE;
+
+  if (quantity_text == NULL)
+    {
+      message = g_strdup (_("Enter a quantity."));
+      quantity_bad = TRUE;
+    }
+  else if (!tb_quantity_parse (quantity_text, &quantity, &error))
+    {
+      message = g_strdup (error->message);
+      quantity_bad = TRUE;
+    }
+  else if (quantity <= 0)
+    {
+      message = g_strdup (_("The quantity must be more than zero."));
+      quantity_bad = TRUE;
+    }
+  else if (price_text == NULL)
+    {
+      message = g_strdup (_("Enter the unit price, VAT included."));
+    }
+  else if (!tb_money_parse (price_text, &price, &error))
+    {
+      message = g_strdup (error->message);
+      price_bad = TRUE;
+    }
+  else if (code != NULL && (strlen (code) != 7 || strspn (code, "0123456789") != 7))
+    {
+      message = g_strdup (_("A classification code has 7 digits."));
+      code_bad = TRUE;
+    }
+  else if (!tb_tax_line (quantity, price, vat, city_tax, &tax))
+    {
+      message = g_strdup (_("This line is too large."));
+      price_bad = TRUE;
+    }
+  else if (description == NULL)
+    {
+      message = g_strdup (_("Describe the line, e.g. “Consultation”."));
+    }
+  else if (strlen (description) > 255)
+    {
+      message = g_strdup (_("The description is too long."));
+    }
+  else
+    {
+      g_autofree char *amount = tb_bill_page_format_money (self, tax.amount);
+      g_autofree char *vat_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (tax.vat_e4));
+      g_autofree char *city_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (tax.city_tax_e4));
+
+      if (city_tax)
+        message = g_strdup_printf (_("Line amount %s, of which VAT %s and city tax %s."),
+                                   amount, vat_text, city_text);
+      else if (vat)
+        message = g_strdup_printf (_("Line amount %s, of which VAT %s."), amount, vat_text);
+      else
+        message = g_strdup_printf (_("Line amount %s, no VAT."), amount);
+      valid = TRUE;
+    }
+
+  /* Don't shout at an empty form: errors show once something was typed. */
+  gtk_label_set_label (self->line_message, (started || valid) ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->line_message), started || valid);
+  tb_ui_set_css_class (GTK_WIDGET (self->line_message), "error", started && !valid);
+  tb_ui_set_css_class (GTK_WIDGET (self->line_message), "dim-label", valid);
+  tb_ui_set_css_class (GTK_WIDGET (self->quantity_row), "error", quantity_bad);
+  tb_ui_set_css_class (GTK_WIDGET (self->price_row), "error", price_bad);
+  tb_ui_set_css_class (GTK_WIDGET (self->code_row), "error", code_bad);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_line_button),
+                            valid && !self->adding_line && tb_bill_page_bill_is_editable (self));
+
+  if (valid && out_op != NULL)
+    {
+      out_op->description = g_steal_pointer (&description);
+      out_op->code = g_steal_pointer (&code);
+      out_op->quantity_milli = quantity;
+      out_op->unit_price = price;
+      out_op->vat = vat;
+      out_op->city_tax = city_tax;
+    }
+
+  return valid;
+}
+
+void
+tb_bill_page_reset_line_editor (TbBillPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->description_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->quantity_row), "1");
+  gtk_editable_set_text (GTK_EDITABLE (self->price_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+  gtk_switch_set_active (self->vat_switch, TRUE);
+  gtk_switch_set_active (self->city_tax_switch, FALSE);
+  tb_bill_page_validate_line (self, NULL);
+}
+
+static void
+remove_line_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TbBillPage *self = TB_BILL_PAGE (object);
+  BillOp *op = tb_ledger_task_get_op (result);
+  g_autoptr(GError) error = NULL;
+
+  tb_ledger_task_finish (result, &error);
+  if (!tb_bill_page_write_finished (self, op->bill_id, error))
+    return;
+
+  if (error != NULL)
+    tb_ui_show_error (GTK_WIDGET (self), _("Line Not Removed"), error);
+  else
+    tb_ui_toast (GTK_WIDGET (self), _("Line removed"));
+}
+
+static void
+remove_line_clicked_cb (TbBillPage *self,
+                        GtkButton  *button)
+{
+  const gint64 *line_id = g_object_get_data (G_OBJECT (button), "line-id");
+  BillOp *op;
+
+  g_return_if_fail (line_id != NULL && self->bill != NULL);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+
+  op = g_new0 (BillOp, 1);
+  op->bill_id = self->bill->id;
+  op->line_id = *line_id;
+  tb_bill_page_write_started (self);
+  tb_ledger_task_run (self->ledger, self, remove_line_op_run, op, (GDestroyNotify) tb_bill_op_free,
+                  self->cancellable, remove_line_cb, NULL);
+}
+
+GtkWidget *
+tb_bill_page_make_line_row (TbBillPage       *self,
+               const TbBillLine *line,
+               gboolean          removable)
+{
+  g_autofree char *quantity = tb_quantity_format (line->quantity_milli);
+  g_autofree char *price = tb_bill_page_format_money (self, line->unit_price);
+  g_autofree char *amount = tb_bill_page_format_money (self, line->amount);
+  GString *subtitle = g_string_new (NULL);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label;
+
+  /* TRANSLATORS: quantity × unit price, e.g. "2 × 5 000 ₮" */
+  g_string_append_printf (subtitle, _("%s × %s"), quantity, price);
+  if (line->vat)
+    g_string_append_printf (subtitle, " · %s", _("VAT"));
+  if (line->city_tax)
+    g_string_append_printf (subtitle, " · %s", _("city tax"));
+  if (line->classification_code != NULL && line->classification_code[0] != '\0')
+    g_string_append_printf (subtitle, " · %s", line->classification_code);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), line->description);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  g_string_free (subtitle, TRUE);
+
+  label = gtk_label_new (amount);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  if (removable)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *tooltip = g_strdup_printf (_("Remove “%s”"), line->description);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                      -1);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_name (button, "remove-line-button");
+      g_object_set_data_full (G_OBJECT (button), "line-id",
+                              g_memdup2 (&line->id, sizeof line->id), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (remove_line_clicked_cb), self,
+                               G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+void
+tb_bill_page_line_changed_cb (TbBillPage *self)
+{
+  tb_bill_page_validate_line (self, NULL);
+}
+
+static void
+add_line_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TbBillPage *self = TB_BILL_PAGE (object);
+  AddLineOp *op = tb_ledger_task_get_op (result);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = tb_ledger_task_finish (result, &error);
+  self->adding_line = FALSE;
+
+  if (ok && self->bill != NULL && self->bill->id == op->bill_id)
+    tb_bill_page_reset_line_editor (self);
+
+  if (!tb_bill_page_write_finished (self, op->bill_id, error))
+    return;
+
+  if (!ok)
+    {
+      tb_bill_page_validate_line (self, NULL);
+      tb_ui_show_error (GTK_WIDGET (self), _("Line Not Added"), error);
+      return;
+    }
+
+  if (self->bill != NULL && self->bill->id == op->bill_id)
+    gtk_widget_grab_focus (GTK_WIDGET (self->description_row));
+}
+
+void
+tb_bill_page_add_line_clicked_cb (TbBillPage *self)
+{
+  AddLineOp *op;
+
+  if (self->bill == NULL || self->adding_line || !tb_bill_page_bill_is_editable (self))
+    return;
+
+  op = g_new0 (AddLineOp, 1);
+  if (!tb_bill_page_validate_line (self, op))
+    {
+      add_line_op_free (op);
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+
+  op->bill_id = self->bill->id;
+  self->adding_line = TRUE;
+  tb_bill_page_validate_line (self, NULL);
+  tb_bill_page_write_started (self);
+  tb_ledger_task_run (self->ledger, self, add_line_op_run, op, (GDestroyNotify) add_line_op_free,
+                  self->cancellable, add_line_cb, NULL);
+}
+
