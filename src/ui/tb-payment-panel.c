@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/tb-money.h"
+#include "core/tb-split.h"
 
 #include "tb-payment-panel.h"
 #include "tb-qpay-setup.h"
@@ -116,7 +117,6 @@ typedef struct
   TbSettleRequest   requests[N_METHODS];
   char             *txn_ids[N_METHODS];
   TbSettleResult    results[N_METHODS];
-  guint             n_done;
   gint64            change;
   char             *currency;
 } SettleOp;
@@ -130,6 +130,8 @@ settle_op_free (SettleOp *op)
   g_free (op);
 }
 
+/* All parts of one press in ONE transaction: a crash or a refused part leaves none of them
+ * recorded, and the attempt key makes a retry after a lost answer record nothing twice. */
 static gboolean
 settle_op_run (TbLedger  *ledger,
                gpointer   data,
@@ -137,16 +139,7 @@ settle_op_run (TbLedger  *ledger,
 {
   SettleOp *op = data;
 
-  /* One worker, the parts in order. If a part fails the earlier ones stay recorded; the
-   * same attempt key makes a retry skip them (already_settled). */
-  for (guint i = 0; i < op->n_requests; i++)
-    {
-      if (!tb_ledger_settle (ledger, &op->requests[i], &op->results[i], error))
-        return FALSE;
-      op->n_done = i + 1;
-    }
-
-  return TRUE;
+  return tb_ledger_settle_many (ledger, op->requests, op->n_requests, op->results, error);
 }
 
 static void
@@ -202,30 +195,146 @@ update_generate (TbPaymentPanel *self)
     }
 }
 
+/* Reads one ticked row's amount into @part. FALSE (with the row's message set) when the
+ * row cannot take part: not available yet, unreadable, or refused by the QR provider. */
+static gboolean
+read_row (TbPaymentPanel *self,
+          MethodRow      *row,
+          TbSplitPart    *part)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = 0;
+
+  if (row->unavailable != NULL)
+    {
+      set_message (row, row->unavailable, TRUE);
+      return FALSE;
+    }
+
+  if (!tb_money_parse (gtk_editable_get_text (GTK_EDITABLE (row->entry)), &value, &error))
+    {
+      set_message (row, error->message, TRUE);
+      return FALSE;
+    }
+
+  /* A QR also has the provider's rules (minimum, whole tögrög). */
+  if (row->info->settles_itself && self->service != NULL && value > 0 && value <= self->due &&
+      !tb_payment_service_validate_amount (self->service, value, self->due, &error))
+    {
+      set_message (row, error->message, TRUE);
+      return FALSE;
+    }
+
+  *part = (TbSplitPart) {
+    .method = row->info->method,
+    .gives_change = row->info->gives_change,
+    .settles_itself = row->info->settles_itself,
+    .typed = value,
+  };
+
+  return TRUE;
+}
+
+/* The message under one part after the split: its problem, the change, or the QR hint. */
+static void
+show_part (TbPaymentPanel    *self,
+           MethodRow         *row,
+           const TbSplitPart *part)
+{
+  g_autofree char *due_text = tb_money_format (self->due, self->currency);
+  g_autofree char *msg = NULL;
+
+  switch (part->problem)
+    {
+    case TB_SPLIT_NOT_POSITIVE:
+      set_message (row, _("The amount must be more than zero."), TRUE);
+      return;
+    case TB_SPLIT_TOO_LARGE:
+      set_message (row, _("The amount is too large."), TRUE);
+      return;
+    case TB_SPLIT_OVER_DUE:
+      msg = g_strdup_printf (_("This is more than the %s still due."), due_text);
+      set_message (row, msg, TRUE);
+      return;
+    case TB_SPLIT_COVERED:
+      set_message (row, _("The other methods already cover what is due."), TRUE);
+      return;
+    case TB_SPLIT_OK:
+    default:
+      break;
+    }
+
+  if (part->settles_itself)
+    {
+      /* Nothing is written now: the customer pays the QR, the provider says so. */
+      set_message (row, _("Press Generate QR and show it to the customer. The bill is paid when their bank confirms."),
+                   FALSE);
+    }
+  else if (part->change > 0)
+    {
+      g_autofree char *change = tb_money_format (part->change, self->currency);
+
+      msg = g_strdup_printf (_("Change to give back: %s"), change);
+      set_message (row, msg, FALSE);
+    }
+  else
+    {
+      set_message (row, NULL, FALSE);
+    }
+}
+
+static void
+show_summary (TbPaymentPanel      *self,
+              const TbSplitResult *split,
+              guint                n_checked,
+              gboolean             all_valid)
+{
+  g_autofree char *due_text = tb_money_format (self->due, self->currency);
+  g_autofree char *amount = tb_money_format (split->recorded, self->currency);
+  g_autofree char *msg = NULL;
+
+  if (!self->payable)
+    msg = g_strdup ("");
+  else if (split->over)
+    msg = g_strdup_printf (_("Together these amounts are more than the %s still due."), due_text);
+  else if (n_checked == 0)
+    msg = g_strdup (_("Tick how the customer pays."));
+  else if (split->n_recordable == 0 && all_valid)
+    msg = g_strdup (_("Nothing to record here: the QR payment records itself."));
+  else if (!all_valid)
+    msg = g_strdup (_("Correct the amounts to record the payment."));
+  else if (split->recorded == self->due)
+    msg = g_strdup_printf (_("Pays the bill in full: %s."), amount);
+  else
+    {
+      g_autofree char *left = tb_money_format (self->due - split->recorded, self->currency);
+
+      msg = g_strdup_printf (_("Pays %s; %s will still be due."), amount, left);
+    }
+
+  gtk_label_set_label (self->summary_label, msg);
+  tb_ui_set_css_class (GTK_WIDGET (self->summary_label), "error", self->payable && split->over);
+}
+
+/* Validates every ticked method against what is due (tb_split_compute() does the
+ * arithmetic) and updates the messages, the summary and the Record button. */
 static void
 validate (TbPaymentPanel *self)
 {
-  g_autofree char *due_text = NULL;
-  gint64 fixed_sum = 0;
-  gint64 qr_sum = 0;
-  gint64 total = 0;
+  TbSplitPart parts[N_METHODS];
+  MethodRow *part_rows[N_METHODS];
+  TbSplitResult split;
+  guint n_parts = 0;
   guint n_checked = 0;
-  guint n_recordable = 0;
   gboolean all_valid = TRUE;
-  gboolean over = FALSE;
-
-  due_text = tb_money_format (self->due, self->currency);
 
   for (guint i = 0; i < N_METHODS; i++)
     {
       MethodRow *row = &self->rows[i];
-      g_autoptr(GError) error = NULL;
-      gint64 value = 0;
 
       row->valid = FALSE;
       row->typed = 0;
       row->record = 0;
-
       gtk_widget_set_visible (GTK_WIDGET (row->entry), row->unavailable == NULL);
 
       if (!row_is_checked (row))
@@ -235,154 +344,33 @@ validate (TbPaymentPanel *self)
         }
 
       n_checked++;
-      if (!row->info->settles_itself)
-        n_recordable++;
-
-      if (row->unavailable != NULL)
-        {
-          set_message (row, row->unavailable, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (!tb_money_parse (gtk_editable_get_text (GTK_EDITABLE (row->entry)), &value, &error))
-        {
-          set_message (row, error->message, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (value <= 0)
-        {
-          set_message (row, _("The amount must be more than zero."), TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (!row->info->gives_change && value > self->due)
-        {
-          g_autofree char *msg = g_strdup_printf (_("This is more than the %s still due."), due_text);
-
-          set_message (row, msg, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      /* A QR also has the provider's rules (minimum, whole tögrög). */
-      if (row->info->settles_itself && self->service != NULL &&
-          !tb_payment_service_validate_amount (self->service, value, self->due, &error))
-        {
-          set_message (row, error->message, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      row->typed = value;
-      row->valid = TRUE;
-
-      if (row->info->settles_itself)
-        {
-          /* Nothing is written now: the customer pays the QR, the provider says so. */
-          set_message (row, _("Press Generate QR and show it to the customer. The bill is paid when their bank confirms."),
-                       FALSE);
-          qr_sum += value;
-        }
-      else if (!row->info->gives_change)
-        {
-          set_message (row, NULL, FALSE);
-          row->record = value;
-          fixed_sum += value;
-        }
+      if (read_row (self, row, &parts[n_parts]))
+        part_rows[n_parts++] = row;
       else
-        {
-          set_message (row, NULL, FALSE);
-        }
+        all_valid = FALSE;
     }
 
-  if (fixed_sum + qr_sum > self->due)
+  if (!tb_split_compute (self->due, parts, n_parts, &split))
+    all_valid = FALSE;
+
+  for (guint i = 0; i < n_parts; i++)
     {
-      over = TRUE;
-      all_valid = FALSE;
+      MethodRow *row = part_rows[i];
+
+      row->valid = parts[i].problem == TB_SPLIT_OK;
+      row->typed = row->valid ? parts[i].typed : 0;
+      row->record = parts[i].record;
+      show_part (self, row, &parts[i]);
     }
 
-  /* Change-giving methods take what the others (and the QR) leave. */
-  total = MIN (fixed_sum, self->due);
-  for (guint i = 0; i < N_METHODS && !over; i++)
-    {
-      MethodRow *row = &self->rows[i];
-      gint64 left = self->due - total - qr_sum;
-
-      if (!row->valid || !row->info->gives_change)
-        continue;
-
-      if (left <= 0)
-        {
-          set_message (row, _("The other methods already cover what is due."), TRUE);
-          row->valid = FALSE;
-          all_valid = FALSE;
-          continue;
-        }
-
-      row->record = MIN (row->typed, left);
-      total += row->record;
-
-      if (row->typed > row->record)
-        {
-          g_autofree char *change = tb_money_format (row->typed - row->record, self->currency);
-          g_autofree char *msg = g_strdup_printf (_("Change to give back: %s"), change);
-
-          set_message (row, msg, FALSE);
-        }
-    }
-
-  if (!self->payable)
-    {
-      gtk_label_set_label (self->summary_label, "");
-    }
-  else if (over)
-    {
-      g_autofree char *msg = g_strdup_printf (_("Together these amounts are more than the %s still due."),
-                                              due_text);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-  else if (n_checked == 0)
-    {
-      gtk_label_set_label (self->summary_label, _("Tick how the customer pays."));
-    }
-  else if (n_recordable == 0 && all_valid)
-    {
-      gtk_label_set_label (self->summary_label, _("Nothing to record here: the QR payment records itself."));
-    }
-  else if (!all_valid)
-    {
-      gtk_label_set_label (self->summary_label, _("Correct the amounts to record the payment."));
-    }
-  else if (total == self->due)
-    {
-      g_autofree char *amount = tb_money_format (total, self->currency);
-      g_autofree char *msg = g_strdup_printf (_("Pays the bill in full: %s."), amount);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-  else
-    {
-      g_autofree char *amount = tb_money_format (total, self->currency);
-      g_autofree char *left = tb_money_format (self->due - total, self->currency);
-      g_autofree char *msg = g_strdup_printf (_("Pays %s; %s will still be due."), amount, left);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-
-  tb_ui_set_css_class (GTK_WIDGET (self->summary_label), "error", self->payable && over);
-
+  show_summary (self, &split, n_checked, all_valid);
   set_can_record (self,
                   self->payable &&
                   !self->in_flight &&
                   self->ledger != NULL &&
-                  n_recordable > 0 &&
+                  split.n_recordable > 0 &&
                   all_valid &&
-                  total > 0);
+                  split.recorded > 0);
   update_generate (self);
 }
 
@@ -513,7 +501,7 @@ settle_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  for (guint i = 0; i < op->n_done; i++)
+  for (guint i = 0; complete && i < op->n_requests; i++)
     if (!op->results[i].already_settled)
       recorded += op->requests[i].amount;
 
@@ -527,10 +515,9 @@ settle_cb (GObject      *object,
     }
   else
     {
-      /* Keep the input and the key: pressing Record again retries only what is missing. */
-      tb_ui_show_error (GTK_WIDGET (self),
-                        op->n_done > 0 ? _("Payment Only Partly Recorded") : _("Payment Not Recorded"),
-                        error);
+      /* Nothing was recorded. Keep the input and the key: if the answer was lost after the
+       * commit, pressing Record again finds the parts already settled. */
+      tb_ui_show_error (GTK_WIDGET (self), _("Payment Not Recorded"), error);
     }
 
   g_signal_emit (self, signals [SETTLED], 0, op->bill_id, complete, recorded,
@@ -928,6 +915,48 @@ tb_payment_panel_set_method_available (TbPaymentPanel  *self,
   validate (self);
 }
 
+/* One request per recordable part of the validated form, all under this attempt's key. */
+static SettleOp *
+settle_op_new (TbPaymentPanel *self)
+{
+  SettleOp *op = g_new0 (SettleOp, 1);
+
+  op->bill_id = self->bill_id;
+  op->currency = g_strdup (self->currency);
+
+  for (guint i = 0; i < N_METHODS; i++)
+    {
+      const MethodRow *row = &self->rows[i];
+      TbSettleRequest *request;
+
+      if (!row_is_checked (row) || !row->valid || row->record <= 0 || row->info->settles_itself)
+        continue;
+
+      request = &op->requests[op->n_requests];
+      op->txn_ids[op->n_requests] = g_strdup_printf ("%s:%s", self->attempt_key, row->info->id);
+      request->bill_id = self->bill_id;
+      request->method = row->info->method;
+      request->amount = row->record;
+      request->provider_txn_id = op->txn_ids[op->n_requests];
+      request->tendered = row->info->gives_change ? row->typed : 0;
+      if (row->info->gives_change)
+        op->change += row->typed - row->record;
+      op->n_requests++;
+    }
+
+  g_assert (op->n_requests > 0);
+
+  return op;
+}
+
+static void
+settle_start (TbPaymentPanel *self,
+              SettleOp       *op)
+{
+  tb_ledger_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
+                      self->cancellable, settle_cb, NULL);
+}
+
 gboolean
 tb_payment_panel_record (TbPaymentPanel *self)
 {
@@ -950,37 +979,16 @@ tb_payment_panel_record (TbPaymentPanel *self)
   if (self->attempt_key == NULL)
     self->attempt_key = g_uuid_string_random ();
 
-  op = g_new0 (SettleOp, 1);
-  op->bill_id = self->bill_id;
-  op->currency = g_strdup (self->currency);
-
-  for (guint i = 0; i < N_METHODS; i++)
-    {
-      const MethodRow *row = &self->rows[i];
-      TbSettleRequest *request;
-
-      if (!row_is_checked (row) || !row->valid || row->record <= 0 || row->info->settles_itself)
-        continue;
-
-      request = &op->requests[op->n_requests];
-      op->txn_ids[op->n_requests] = g_strdup_printf ("%s:%s", self->attempt_key, row->info->id);
-      request->bill_id = self->bill_id;
-      request->method = row->info->method;
-      request->amount = row->record;
-      request->provider_txn_id = op->txn_ids[op->n_requests];
-      request->reference = NULL;
-      request->intent_id = 0;
-      request->tendered = row->info->gives_change ? row->typed : 0;
-      if (row->info->gives_change)
-        op->change += row->typed - row->record;
-      op->n_requests++;
-    }
-
-  g_assert (op->n_requests > 0);
-
+  op = settle_op_new (self);
   set_in_flight (self, TRUE);
-  tb_ledger_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
-                  self->cancellable, settle_cb, NULL);
+
+  /* TODO(#10, intents helper): an open QR for this bill must be cancelled before cash or
+   * card is recorded. Here, call tb_payment_service_release_bill_async (self->service,
+   * op->bill_id, self->cancellable, release_cb, op) and move settle_start() into its
+   * callback: on success settle_start (self, op); on failure set_in_flight (self, FALSE),
+   * free @op and tb_qpay_show_error (…, _("Payment Not Recorded"), error) saying the QR
+   * could not be cancelled. Without a service (QPay off) record directly, as now. */
+  settle_start (self, op);
 
   return TRUE;
 }

@@ -6,8 +6,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tb-customer-dialog.h"
 #include "tb-preferences-window.h"
+#include "tb-test-utils.h"
 #include "tb-ui-test.h"
 #include "tb-void-dialog.h"
 
@@ -290,6 +293,74 @@ test_bill_flow (TbUiFixture   *fixture,
   g_assert_cmpint (strlen (card->provider_txn_id), ==, strlen (cash->provider_txn_id));
   g_assert_true (strncmp (card->provider_txn_id, cash->provider_txn_id,
                           strlen (card->provider_txn_id) - 5) == 0);
+}
+
+/* The ledger warns about the refused insert; that warning is the test's doing. */
+static gboolean
+allow_card_refused (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  return strstr (message, "card refused") == NULL;
+}
+
+/* #9: the cash and card parts of one press are recorded in one transaction. The card
+ * insert is made to fail inside the ledger (a trigger, as a full disk or a rule would):
+ * the cash part must not stay recorded on its own, and after the cause is gone the same
+ * press records both parts. */
+static void
+test_split_all_or_nothing (TbUiFixture   *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(TbBill) before = NULL;
+  g_autoptr(TbBill) after = NULL;
+  GtkWidget *dialog;
+  gint64 bill_id;
+
+  if (!tb_ui_test_have_display ())
+    return;
+
+  bill_id = tb_ui_make_bill (fixture->ledger, 0, "Consultation", "1", "10000", NULL);
+  tb_window_reload (fixture->window);
+  g_assert_true (tb_window_open_bill (fixture->window, bill_id));
+
+  check_method (fixture, "card", TRUE);
+  set_amount (fixture, "card", "4000");
+  check_method (fixture, "cash", TRUE);
+  set_amount (fixture, "cash", "10000");
+  g_assert_true (record_sensitive (fixture));
+
+  g_test_log_set_fatal_handler (allow_card_refused, NULL);
+  tb_test_sql_int (fixture->db_path,
+                   "CREATE TRIGGER test_refuse_card BEFORE INSERT ON payments "
+                   "WHEN NEW.method = 'CARD' BEGIN SELECT RAISE (ABORT, 'card refused'); END");
+
+  tb_ui_click (win (fixture), "record-button");
+  g_assert_true (tb_ui_wait_until (panel_idle, fixture, 10000));
+
+  /* Neither part: the bill owes all of it, and the form keeps what was typed. */
+  before = tb_ui_read_bill (fixture->db_path, bill_id);
+  g_assert_cmpuint (before->payments->len, ==, 0);
+  g_assert_cmpint (before->paid, ==, 0);
+  g_assert_cmpint (before->status, ==, TB_BILL_OPEN);
+  g_assert_cmpstr (amount_text (fixture, "card"), ==, "4000");
+  g_assert_cmpstr (amount_text (fixture, "cash"), ==, "10000");
+
+  dialog = tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  tb_test_sql_int (fixture->db_path, "DROP TRIGGER test_refuse_card");
+  g_assert_true (record_sensitive (fixture));
+  tb_ui_click (win (fixture), "record-button");
+  g_assert_true (tb_ui_wait_until (panel_idle, fixture, 10000));
+  wait_rows (fixture, "payments-list", 2);
+
+  after = tb_ui_read_bill (fixture->db_path, bill_id);
+  g_assert_cmpuint (after->payments->len, ==, 2);
+  g_assert_cmpint (after->paid, ==, 1000000);
+  g_assert_cmpint (after->status, ==, TB_BILL_PAID);
 }
 
 /* Pressing Record twice quickly (and Ctrl+Enter on top) records one payment. */
@@ -888,6 +959,7 @@ main (int   argc,
   ADD ("double-press", test_double_press);
   ADD ("cash-change", test_cash_change);
   ADD ("split-limits", test_split_limits);
+  ADD ("split-all-or-nothing", test_split_all_or_nothing);
   ADD ("qpay-not-configured", test_qpay_not_configured);
   ADD ("search-and-filter", test_search_and_filter);
   ADD ("void", test_void);
