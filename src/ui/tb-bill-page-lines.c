@@ -154,7 +154,8 @@ tb_bill_page_validate_line (TbBillPage *self,
   tb_ui_set_css_class (GTK_WIDGET (self->code_row), "error", code_bad);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_line_button),
-                            valid && !self->adding_line && tb_bill_page_bill_is_editable (self));
+                            valid && !self->adding_line && !self->lines_locked &&
+                            tb_bill_page_bill_is_editable (self));
 
   if (valid && out_op != NULL)
     {
@@ -312,8 +313,12 @@ tb_bill_page_add_line_clicked_cb (TbBillPage *self)
 {
   AddLineOp *op;
 
-  if (self->bill == NULL || self->adding_line || !tb_bill_page_bill_is_editable (self))
-    return;
+  if (self->bill == NULL || self->adding_line || self->lines_locked ||
+      !tb_bill_page_bill_is_editable (self))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
 
   op = g_new0 (AddLineOp, 1);
   if (!tb_bill_page_validate_line (self, op))
@@ -331,3 +336,58 @@ tb_bill_page_add_line_clicked_cb (TbBillPage *self)
                   self->cancellable, add_line_cb, NULL);
 }
 
+
+/* Whether an e-receipt was issued for the bill: its lines are then on file with the tax
+ * authority. */
+static gboolean
+bill_has_issued_receipt (TbBillPage *self)
+{
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  receipts = tb_ledger_list_receipts (self->ledger, TB_RECEIPT_FILTER_ALL, self->bill->id, 100,
+                                      &error);
+  if (receipts == NULL)
+    {
+      /* Unknown: lock rather than let a filed bill change. */
+      g_warning ("Could not read the bill's receipts: %s", error->message);
+      return TRUE;
+    }
+
+  for (guint i = 0; i < receipts->len; i++)
+    if (((TbReceipt *) g_ptr_array_index (receipts, i))->state == TB_RECEIPT_REGISTERED)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* #11: why the bill's lines can no longer change, or NULL. A paid bill's lines are what the
+ * customer paid for; an issued e-receipt's are what was filed. Further items go on a new bill. */
+static const char *
+lines_lock_reason (TbBillPage *self)
+{
+  const TbBill *bill = self->bill;
+
+  if (bill == NULL || bill->status == TB_BILL_VOID)
+    return NULL;
+  if (bill->status == TB_BILL_PAID || (bill->total > 0 && bill->paid >= bill->total))
+    return _("This bill is paid, so its lines can no longer change. Put further items on a new bill.");
+  if (bill_has_issued_receipt (self))
+    return _("An e-receipt was issued for this bill, so its lines can no longer change. Put further items on a new bill.");
+
+  return NULL;
+}
+
+void
+tb_bill_page_update_lines_lock (TbBillPage *self)
+{
+  const char *reason = lines_lock_reason (self);
+
+  self->lines_locked = reason != NULL;
+  gtk_label_set_label (self->lines_locked_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (self->lines_locked_box, self->lines_locked);
+  gtk_widget_set_sensitive (self->line_editor, !self->lines_locked);
+  if (self->bill != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->new_bill_button), "x",
+                                      self->bill->customer_id);
+}

@@ -22,6 +22,10 @@ struct _TbBillPage
   GtkButton      *customer_button;
   GtkListBox     *lines_list;
   AdwPreferencesGroup *new_line_group;
+  GtkWidget      *line_editor;
+  GtkWidget      *lines_locked_box;
+  GtkLabel       *lines_locked_label;
+  GtkButton      *new_bill_button;
   GtkEntry       *description_row;
   GtkEntry       *quantity_row;
   GtkEntry       *price_row;
@@ -57,6 +61,7 @@ struct _TbBillPage
   GCancellable   *cancellable;
   guint           writes_in_flight;
   gboolean        adding_line;
+  gboolean        lines_locked;     /* paid in full or an e-receipt issued (#11) */
 };
 
 /* One small ledger write about the bill (remove a line, set the customer, void). */
@@ -91,6 +96,9 @@ GtkWidget *tb_bill_page_make_line_row           (TbBillPage       *self,
                                                  const TbBillLine *line,
                                                  gboolean          removable);
 void       tb_bill_page_reset_line_editor       (TbBillPage       *self);
+/* Locks the line editor (and the lines) once the bill is paid in full or has an issued
+ * e-receipt, saying why and offering a new bill for the same customer. */
+void       tb_bill_page_update_lines_lock       (TbBillPage       *self);
 /* Validates the new line's fields. With @out_op it also fills an op for the ledger. Shows
  * the line amount and taxes, or what is wrong, under the fields. */
 gboolean   tb_bill_page_validate_line           (TbBillPage       *self,

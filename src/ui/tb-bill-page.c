@@ -32,7 +32,7 @@ enum {
 static guint signals [N_SIGNALS];
 
 static const char * const status_classes[] = {
-  "status-open", "status-partial", "status-paid", "status-void",
+  "status-open", "status-partial", "status-paid", "status-void", "status-overpaid",
 };
 
 /* ---- ledger writes (run in a worker thread, see tb-ledger-task.h) ---- */
@@ -175,6 +175,7 @@ show_bill (TbBillPage *self)
   const TbBill *bill = self->bill;
   gboolean has_payments;
   gboolean editable;
+  gboolean overpaid;
   gint64 vat;
   gint64 city_tax;
 
@@ -196,9 +197,10 @@ show_bill (TbBillPage *self)
   has_payments = bill->payments != NULL && bill->payments->len > 0;
   editable = tb_bill_page_bill_is_editable (self);
 
-  gtk_label_set_label (self->status_label, tb_bill_status_to_label (bill->status));
-  if ((guint) bill->status < G_N_ELEMENTS (status_classes))
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), status_classes[bill->status]);
+  overpaid = tb_ui_bill_is_overpaid (bill);
+  gtk_label_set_label (self->status_label, tb_ui_bill_status_label (bill->status, overpaid));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label),
+                            tb_ui_bill_status_class (bill->status, overpaid));
 
   {
     g_autofree char *time = tb_ui_format_time (bill->created_us);
@@ -250,10 +252,12 @@ show_bill (TbBillPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->customer_button), editable);
 
   /* Lines */
+  tb_bill_page_update_lines_lock (self);
   for (guint i = 0; bill->lines != NULL && i < bill->lines->len; i++)
     gtk_list_box_append (self->lines_list,
                          tb_bill_page_make_line_row (self, g_ptr_array_index (bill->lines, i),
-                                        editable && !has_payments));
+                                                     editable && !has_payments &&
+                                                     !self->lines_locked));
   gtk_widget_set_visible (GTK_WIDGET (self->new_line_group), editable);
 
   /* Totals: taxes are kept exact (1/10000) and rounded only for display. */
@@ -265,9 +269,11 @@ show_bill (TbBillPage *self)
   set_money_label (self, self->total_label, bill->total);
   set_money_label (self, self->paid_label, bill->paid);
   set_money_label (self, self->due_label, tb_bill_get_due (bill));
-  if (bill->overpaid || bill->paid > bill->total)
+  if (overpaid)
     {
-      g_autofree char *over = tb_bill_page_format_money (self, bill->paid - bill->total);
+      /* On a void bill everything paid goes back. */
+      gint64 excess = bill->status == TB_BILL_VOID ? bill->paid : bill->paid - bill->total;
+      g_autofree char *over = tb_bill_page_format_money (self, excess);
       g_autofree char *text = g_strdup_printf (_("Overpaid by %s: refund the difference"), over);
 
       gtk_label_set_label (self->overpaid_label, text);
@@ -518,6 +524,10 @@ tb_bill_page_class_init (TbBillPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TbBillPage, payments_group);
   gtk_widget_class_bind_template_child (widget_class, TbBillPage, payments_list);
   gtk_widget_class_bind_template_child (widget_class, TbBillPage, void_button);
+  gtk_widget_class_bind_template_child (widget_class, TbBillPage, line_editor);
+  gtk_widget_class_bind_template_child (widget_class, TbBillPage, lines_locked_box);
+  gtk_widget_class_bind_template_child (widget_class, TbBillPage, lines_locked_label);
+  gtk_widget_class_bind_template_child (widget_class, TbBillPage, new_bill_button);
   gtk_widget_class_bind_template_callback_full (widget_class, "line_changed_cb",
                                                 G_CALLBACK (tb_bill_page_line_changed_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "add_line_clicked_cb",

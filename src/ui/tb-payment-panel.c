@@ -882,6 +882,14 @@ tb_payment_panel_set_bill (TbPaymentPanel *self,
     gtk_label_set_label (self->state_label, _("This bill is void: it takes no payments."));
   else if (self->due <= 0 && bill->total == 0)
     gtk_label_set_label (self->state_label, _("Add a line before taking a payment."));
+  else if (tb_ui_bill_is_overpaid (bill))
+    {
+      g_autofree char *over = tb_money_format (bill->paid - bill->total, self->currency);
+      g_autofree char *text = g_strdup_printf (_("This bill is overpaid by %s: refund the difference instead of taking a payment."),
+                                               over);
+
+      gtk_label_set_label (self->state_label, text);
+    }
   else if (self->due <= 0)
     gtk_label_set_label (self->state_label, _("Nothing is due on this bill."));
   else

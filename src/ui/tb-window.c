@@ -79,6 +79,7 @@ static const struct {
 
 typedef struct
 {
+  gint64  customer_id;  /* 0: walk-in */
   gint64  bill_id;
   char   *number;
 } CreateBillOp;
@@ -97,7 +98,7 @@ create_bill_op_run (TbLedger  *ledger,
 {
   CreateBillOp *op = data;
 
-  return tb_ledger_create_bill (ledger, 0, NULL, &op->bill_id, &op->number, error);
+  return tb_ledger_create_bill (ledger, op->customer_id, NULL, &op->bill_id, &op->number, error);
 }
 
 static TbBillFilter
@@ -417,6 +418,7 @@ create_bill_cb (GObject      *object,
 
   self->creating_bill = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill-for-customer", self->ledger != NULL);
 
   if (!tb_ledger_task_finish (result, &error))
     {
@@ -441,20 +443,39 @@ create_bill_cb (GObject      *object,
 /* ---- actions ---- */
 
 static void
-new_bill_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+create_bill (TbWindow *self,
+             gint64    customer_id)
 {
-  TbWindow *self = TB_WINDOW (widget);
+  CreateBillOp *op;
 
   if (self->ledger == NULL || self->creating_bill)
     return;
 
+  op = g_new0 (CreateBillOp, 1);
+  op->customer_id = customer_id;
   self->creating_bill = TRUE;
-  gtk_widget_action_set_enabled (widget, "win.new-bill", FALSE);
-  tb_ledger_task_run (self->ledger, self, create_bill_op_run, g_new0 (CreateBillOp, 1),
-                  (GDestroyNotify) create_bill_op_free, self->cancellable,
-                  create_bill_cb, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill-for-customer", FALSE);
+  tb_ledger_task_run (self->ledger, self, create_bill_op_run, op,
+                      (GDestroyNotify) create_bill_op_free, self->cancellable,
+                      create_bill_cb, NULL);
+}
+
+static void
+new_bill_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  create_bill (TB_WINDOW (widget), 0);
+}
+
+/* The bill page's "New Bill for This Customer" (a paid bill takes no more lines). */
+static void
+new_bill_for_customer_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  create_bill (TB_WINDOW (widget), g_variant_get_int64 (parameter));
 }
 
 static void
@@ -647,6 +668,7 @@ tb_window_constructed (GObject *object)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill-for-customer", self->ledger != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record-payment", self->ledger != NULL);
   update_list_state (self);
   update_content_title (self);
@@ -814,6 +836,8 @@ tb_window_class_init (TbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-bill", NULL, new_bill_action);
+  gtk_widget_class_install_action (widget_class, "win.new-bill-for-customer", "x",
+                                   new_bill_for_customer_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.record-payment", NULL, record_payment_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
