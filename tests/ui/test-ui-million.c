@@ -338,6 +338,8 @@ test_scroll_to_end (void)
   gtk_widget_activate_action (GTK_WIDGET (m.window), "win.filter", "s", "all");
   list = tb_ui_get (GTK_WIDGET (m.window), "bill-list");
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  /* The list drawn over the whole table: then there is somewhere to scroll to. */
+  tb_ui_wait_painted (list);
   g_assert_true (tb_ui_wait_until (list_scrollable, adjustment, 10000));
 
   /* Jumping to the oldest bill reads one page at the far end of the table. */
