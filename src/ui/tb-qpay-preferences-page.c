@@ -12,25 +12,33 @@
 #include "tb-qpay-preferences-page.h"
 #include "tb-ui-util.h"
 
-/* The page keeps what it needs on the page object itself (it has no class of its own). */
-typedef struct
+struct _TbQpayPreferencesPage
 {
-  TbQpaySetup       *setup;
-  GSettings         *settings;
-  AdwPreferencesPage *page;
-  AdwComboRow       *environment_row;
-  AdwEntryRow       *client_id_row;
-  AdwEntryRow       *secret_row;
-  AdwEntryRow       *invoice_code_row;
-  AdwEntryRow       *branch_code_row;
-  AdwEntryRow       *callback_row;
-  GtkLabel          *secret_label;
-  GtkLabel          *callback_label;
-  GtkLabel          *state_label;
-  GtkButton         *test_button;
-  GtkLabel          *test_label;
-  GCancellable      *cancellable;
-} QpayPage;
+  AdwPreferencesPage  parent_instance;
+
+  /* Template widgets */
+  AdwComboRow        *environment_row;
+  AdwEntryRow        *client_id_row;
+  AdwEntryRow        *secret_row;
+  AdwEntryRow        *invoice_code_row;
+  AdwEntryRow        *branch_code_row;
+  AdwEntryRow        *callback_row;
+  GtkLabel           *secret_label;
+  GtkLabel           *callback_label;
+  GtkLabel           *state_label;
+  AdwPreferencesGroup *connection_group;
+  GtkButton          *test_button;
+  GtkLabel           *test_label;
+
+  TbQpaySetup        *setup;
+  GSettings          *settings;
+  GCancellable       *cancellable;
+  gboolean            loading;      /* filling the rows from the settings: nothing to store */
+};
+
+G_DEFINE_FINAL_TYPE (TbQpayPreferencesPage, tb_qpay_preferences_page, ADW_TYPE_PREFERENCES_PAGE)
+
+typedef TbQpayPreferencesPage QpayPage;
 
 static const TbQpayEnvironment page_environments[] = {
   TB_QPAY_ENV_SIMULATOR, TB_QPAY_ENV_SANDBOX, TB_QPAY_ENV_LIVE,
@@ -51,17 +59,6 @@ configured_environment (GSettings *settings)
     return TB_QPAY_ENV_SIMULATOR;
 
   return env;
-}
-
-static void
-qpay_page_free (QpayPage *page)
-{
-  g_cancellable_cancel (page->cancellable);
-  g_clear_object (&page->cancellable);
-  g_signal_handlers_disconnect_by_data (page->setup, page);
-  g_clear_object (&page->setup);
-  g_clear_object (&page->settings);
-  g_free (page);
 }
 
 static TbQpayEnvironment
@@ -129,6 +126,9 @@ static void
 environment_selected_cb (QpayPage *page)
 {
   TbQpayEnvironment env = page_environment (page);
+
+  if (page->loading)
+    return;
 
   if (tb_ui_settings_has_key (page->settings, "qpay-environment"))
     g_settings_set_string (page->settings, "qpay-environment", tb_qpay_environment_to_string (env));
@@ -310,146 +310,115 @@ test_clicked_cb (QpayPage  *page,
   tb_qpay_setup_test_connection_async (page->setup, config, page->cancellable, tested_cb, page);
 }
 
-static AdwEntryRow *
-add_entry_row (AdwPreferencesGroup *group,
-               const char          *name,
-               const char          *title,
-               const char          *key,
-               GSettings           *settings)
+static void
+load_text (QpayPage    *page,
+           AdwEntryRow *row,
+           const char  *key)
 {
-  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  g_autofree char *value = NULL;
 
-  gtk_widget_set_name (GTK_WIDGET (row), name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_entry_row_set_show_apply_button (row, TRUE);
-  if (key != NULL && tb_ui_settings_has_key (settings, key))
-    {
-      g_autofree char *value = g_settings_get_string (settings, key);
+  if (!tb_ui_settings_has_key (page->settings, key))
+    return;
 
-      gtk_editable_set_text (GTK_EDITABLE (row), value);
-    }
-  adw_preferences_group_add (group, GTK_WIDGET (row));
-
-  return row;
+  value = g_settings_get_string (page->settings, key);
+  gtk_editable_set_text (GTK_EDITABLE (row), value);
 }
 
-static GtkLabel *
-add_message_label (AdwPreferencesGroup *group,
-                   const char          *name)
+static void
+load_settings (QpayPage *page)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  TbQpayEnvironment env = configured_environment (page->settings);
 
-  gtk_widget_set_name (label, name);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_set_visible (label, FALSE);
-  adw_preferences_group_add (group, label);
+  page->loading = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (page_environments); i++)
+    if (page_environments[i] == env)
+      adw_combo_row_set_selected (page->environment_row, i);
+  load_text (page, page->client_id_row, "qpay-client-id");
+  load_text (page, page->invoice_code_row, "qpay-invoice-code");
+  load_text (page, page->branch_code_row, "qpay-branch-code");
+  load_text (page, page->callback_row, "qpay-callback-url");
+  page->loading = FALSE;
 
-  return GTK_LABEL (label);
+  if (page->settings == NULL)
+    adw_preferences_group_set_description (page->connection_group,
+                                           _("These settings cannot be kept: the settings schema is not installed."));
+}
+
+static void
+tb_qpay_preferences_page_dispose (GObject *object)
+{
+  QpayPage *page = TB_QPAY_PREFERENCES_PAGE (object);
+
+  g_cancellable_cancel (page->cancellable);
+  g_clear_object (&page->cancellable);
+  if (page->setup != NULL)
+    g_signal_handlers_disconnect_by_data (page->setup, page);
+  g_clear_object (&page->setup);
+  g_clear_object (&page->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (page), TB_TYPE_QPAY_PREFERENCES_PAGE);
+
+  G_OBJECT_CLASS (tb_qpay_preferences_page_parent_class)->dispose (object);
+}
+
+static void
+tb_qpay_preferences_page_class_init (TbQpayPreferencesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tb_qpay_preferences_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/tb-qpay-preferences-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, environment_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, invoice_code_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, branch_code_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, callback_row);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, callback_label);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, connection_group);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, test_button);
+  gtk_widget_class_bind_template_child (widget_class, QpayPage, test_label);
+  gtk_widget_class_bind_template_callback (widget_class, environment_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, client_id_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, invoice_code_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, branch_code_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, callback_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, callback_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
+}
+
+static void
+tb_qpay_preferences_page_init (TbQpayPreferencesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The widget name (AdwPreferencesPage:name is the page's own name). */
+  gtk_widget_set_name (GTK_WIDGET (self), "qpay");
+  self->cancellable = g_cancellable_new ();
 }
 
 AdwPreferencesPage *
 tb_qpay_preferences_page_new (TbQpaySetup *setup)
 {
-  g_autoptr(GtkStringList) environments = NULL;
-  AdwPreferencesGroup *group;
-  GtkWidget *row;
   QpayPage *page;
 
   g_return_val_if_fail (TB_IS_QPAY_SETUP (setup), NULL);
 
-  page = g_new0 (QpayPage, 1);
+  page = g_object_new (TB_TYPE_QPAY_PREFERENCES_PAGE, NULL);
   page->setup = g_object_ref (setup);
   page->settings = tb_qpay_setup_get_settings (setup);
   if (page->settings != NULL)
     g_object_ref (page->settings);
-  page->cancellable = g_cancellable_new ();
-  page->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  gtk_widget_set_name (GTK_WIDGET (page->page), "qpay");
-  adw_preferences_page_set_title (page->page, _("QPay"));
-  adw_preferences_page_set_icon_name (page->page, "phone-symbolic");
-  g_object_set_data_full (G_OBJECT (page->page), "tb-qpay-page", page, (GDestroyNotify) qpay_page_free);
 
-  /* The account */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("QPay Merchant Account"));
-  adw_preferences_group_set_description (group,
-                                         _("The client ID, secret and invoice code come from QPay with the merchant contract."));
-  adw_preferences_page_add (page->page, group);
-
-  page->state_label = add_message_label (group, "pref-qpay-state");
-
-  environments = gtk_string_list_new (NULL);
-  gtk_string_list_append (environments, _("Simulator (no real money)"));
-  gtk_string_list_append (environments, _("Sandbox (QPay’s test service)"));
-  gtk_string_list_append (environments, _("Live"));
-  page->environment_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (page->environment_row), "pref-qpay-environment");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (page->environment_row), _("Environment"));
-  adw_combo_row_set_model (page->environment_row, G_LIST_MODEL (environments));
-  {
-    TbQpayEnvironment env = configured_environment (page->settings);
-
-    for (guint i = 0; i < G_N_ELEMENTS (page_environments); i++)
-      if (page_environments[i] == env)
-        adw_combo_row_set_selected (page->environment_row, i);
-  }
-  adw_preferences_group_add (group, GTK_WIDGET (page->environment_row));
-
-  page->client_id_row = add_entry_row (group, "pref-qpay-client-id", _("Client ID"),
-                                       "qpay-client-id", page->settings);
-
-  page->secret_row = ADW_ENTRY_ROW (adw_password_entry_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (page->secret_row), "pref-qpay-client-secret");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (page->secret_row), _("Client secret"));
-  adw_entry_row_set_show_apply_button (page->secret_row, TRUE);
-  adw_preferences_group_add (group, GTK_WIDGET (page->secret_row));
-  page->secret_label = add_message_label (group, "pref-qpay-secret-status");
-
-  page->invoice_code_row = add_entry_row (group, "pref-qpay-invoice-code", _("Invoice code"),
-                                          "qpay-invoice-code", page->settings);
-  page->branch_code_row = add_entry_row (group, "pref-qpay-branch-code", _("Branch code"),
-                                         "qpay-branch-code", page->settings);
-  page->callback_row = add_entry_row (group, "pref-qpay-callback-url",
-                                      _("Callback address (optional)"),
-                                      "qpay-callback-url", page->settings);
-  page->callback_label = add_message_label (group, "pref-qpay-callback-message");
-
-  /* The check */
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Connection"));
-  adw_preferences_page_add (page->page, group);
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Test connection"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("Logs in to QPay with the details above. Nothing is charged."));
-  page->test_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Test")));
-  gtk_widget_set_name (GTK_WIDGET (page->test_button), "pref-qpay-test-button");
-  gtk_widget_set_valign (GTK_WIDGET (page->test_button), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (page->test_button));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (page->test_button));
-  adw_preferences_group_add (group, row);
-  page->test_label = add_message_label (group, "pref-qpay-test-result");
-
-  if (page->settings == NULL)
-    adw_preferences_group_set_description (group,
-                                           _("These settings cannot be kept: the settings schema is not installed."));
-
-  g_signal_connect_swapped (page->environment_row, "notify::selected",
-                            G_CALLBACK (environment_selected_cb), page);
-  g_signal_connect_swapped (page->client_id_row, "apply", G_CALLBACK (client_id_apply_cb), page);
-  g_signal_connect_swapped (page->secret_row, "apply", G_CALLBACK (secret_apply_cb), page);
-  g_signal_connect_swapped (page->invoice_code_row, "apply", G_CALLBACK (invoice_code_apply_cb), page);
-  g_signal_connect_swapped (page->branch_code_row, "apply", G_CALLBACK (branch_code_apply_cb), page);
-  g_signal_connect_swapped (page->callback_row, "apply", G_CALLBACK (callback_apply_cb), page);
-  g_signal_connect_swapped (page->callback_row, "changed", G_CALLBACK (callback_changed_cb), page);
-  g_signal_connect_swapped (page->test_button, "clicked", G_CALLBACK (test_clicked_cb), page);
-  g_signal_connect_swapped (setup, "changed", G_CALLBACK (setup_changed_cb), page);
-
+  load_settings (page);
+  g_signal_connect_object (setup, "changed", G_CALLBACK (setup_changed_cb), page,
+                           G_CONNECT_SWAPPED);
   update_page (page);
 
-  return page->page;
+  return ADW_PREFERENCES_PAGE (page);
 }

@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+#define TB_TYPE_RECEIPT_PREFERENCES_PAGE (tb_receipt_preferences_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (TbReceiptPreferencesPage, tb_receipt_preferences_page, TB,
+                      RECEIPT_PREFERENCES_PAGE, AdwPreferencesPage)
+
 /* The Preferences page "E-receipts": switch, default receiver type, district and
  * classification codes (only valid values are written), receipt paper. */
 AdwPreferencesPage *tb_receipt_preferences_page_new (GSettings      *settings);
