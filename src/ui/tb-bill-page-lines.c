@@ -63,108 +63,161 @@ remove_line_op_run (TbLedger  *ledger,
   return tb_ledger_remove_line (ledger, ((BillOp *) data)->line_id, error);
 }
 
-/* Validates the new line's fields. With @out_op it also fills an op for the ledger. Shows
- * the line amount and taxes, or what is wrong, under the fields. */
-gboolean
-tb_bill_page_validate_line (TbBillPage *self,
-               AddLineOp  *out_op)
+/* The new line as typed, checked: on success the parsed values and the taxes, else the
+ * message and which field is wrong. */
+typedef struct
 {
-  g_autofree char *description = tb_ui_editable_dup_text (GTK_EDITABLE (self->description_row));
-  g_autofree char *quantity_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->quantity_row));
-  g_autofree char *price_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->price_row));
-  g_autofree char *code = tb_ui_editable_dup_text (GTK_EDITABLE (self->code_row));
+  char      *description;
+  char      *code;
+  gint64     quantity;
+  gint64     price;
+  gboolean   vat;
+  gboolean   city_tax;
+  TbLineTax  tax;
+  char      *message;
+  gboolean   quantity_bad;
+  gboolean   price_bad;
+  gboolean   code_bad;
+} LineCheck;
+
+static void
+line_check_clear (LineCheck *check)
+{
+  g_free (check->description);
+  g_free (check->code);
+  g_free (check->message);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LineCheck, line_check_clear)
+
+/* The quantity and price fields; FALSE with the message set when one is wrong or missing. */
+static gboolean
+check_numbers (LineCheck  *check,
+               const char *quantity_text,
+               const char *price_text)
+{
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  gboolean vat = gtk_switch_get_active (self->vat_switch);
-  gboolean city_tax = gtk_switch_get_active (self->city_tax_switch);
-  gboolean started = description != NULL || price_text != NULL || code != NULL;
-  gboolean quantity_bad = FALSE;
-  gboolean price_bad = FALSE;
-  gboolean code_bad = FALSE;
-  gint64 quantity = 0;
-  gint64 price = 0;
-  TbLineTax tax = { 0 };
-  gboolean valid = FALSE;
 
   if (quantity_text == NULL)
-    {
-      message = g_strdup (_("Enter a quantity."));
-      quantity_bad = TRUE;
-    }
-  else if (!tb_quantity_parse (quantity_text, &quantity, &error))
-    {
-      message = g_strdup (error->message);
-      quantity_bad = TRUE;
-    }
-  else if (quantity <= 0)
-    {
-      message = g_strdup (_("The quantity must be more than zero."));
-      quantity_bad = TRUE;
-    }
-  else if (price_text == NULL)
-    {
-      message = g_strdup (_("Enter the unit price, VAT included."));
-    }
-  else if (!tb_money_parse (price_text, &price, &error))
-    {
-      message = g_strdup (error->message);
-      price_bad = TRUE;
-    }
-  else if (code != NULL && (strlen (code) != 7 || strspn (code, "0123456789") != 7))
-    {
-      message = g_strdup (_("A classification code has 7 digits."));
-      code_bad = TRUE;
-    }
-  else if (!tb_tax_line (quantity, price, vat, city_tax, &tax))
-    {
-      message = g_strdup (_("This line is too large."));
-      price_bad = TRUE;
-    }
-  else if (description == NULL)
-    {
-      message = g_strdup (_("Describe the line, e.g. “Consultation”."));
-    }
-  else if (strlen (description) > 255)
-    {
-      message = g_strdup (_("The description is too long."));
-    }
-  else
-    {
-      g_autofree char *amount = tb_bill_page_format_money (self, tax.amount);
-      g_autofree char *vat_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (tax.vat_e4));
-      g_autofree char *city_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (tax.city_tax_e4));
+    check->message = g_strdup (_("Enter a quantity."));
+  else if (!tb_quantity_parse (quantity_text, &check->quantity, &error))
+    check->message = g_strdup (error->message);
+  else if (check->quantity <= 0)
+    check->message = g_strdup (_("The quantity must be more than zero."));
+  check->quantity_bad = check->message != NULL;
+  if (check->message != NULL)
+    return FALSE;
 
-      if (city_tax)
-        message = g_strdup_printf (_("Line amount %s, of which VAT %s and city tax %s."),
-                                   amount, vat_text, city_text);
-      else if (vat)
-        message = g_strdup_printf (_("Line amount %s, of which VAT %s."), amount, vat_text);
-      else
-        message = g_strdup_printf (_("Line amount %s, no VAT."), amount);
-      valid = TRUE;
+  if (price_text == NULL)
+    {
+      check->message = g_strdup (_("Enter the unit price, VAT included."));
+      return FALSE;
+    }
+  if (!tb_money_parse (price_text, &check->price, &error))
+    {
+      check->message = g_strdup (error->message);
+      check->price_bad = TRUE;
+      return FALSE;
     }
 
+  return TRUE;
+}
+
+static gboolean
+check_line (LineCheck  *check,
+            const char *quantity_text,
+            const char *price_text)
+{
+  if (!check_numbers (check, quantity_text, price_text))
+    return FALSE;
+
+  if (check->code != NULL && (strlen (check->code) != 7 || strspn (check->code, "0123456789") != 7))
+    {
+      check->message = g_strdup (_("A classification code has 7 digits."));
+      check->code_bad = TRUE;
+    }
+  else if (!tb_tax_line (check->quantity, check->price, check->vat, check->city_tax, &check->tax))
+    {
+      check->message = g_strdup (_("This line is too large."));
+      check->price_bad = TRUE;
+    }
+  else if (check->description == NULL)
+    check->message = g_strdup (_("Describe the line, e.g. “Consultation”."));
+  else if (strlen (check->description) > 255)
+    check->message = g_strdup (_("The description is too long."));
+
+  return check->message == NULL;
+}
+
+/* "Line amount …, of which VAT …": what a valid line will add. */
+static char *
+line_summary (TbBillPage      *self,
+              const LineCheck *check)
+{
+  g_autofree char *amount = tb_bill_page_format_money (self, check->tax.amount);
+  g_autofree char *vat_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (check->tax.vat_e4));
+  g_autofree char *city_text = tb_bill_page_format_money (self, tb_tax_e4_to_minor (check->tax.city_tax_e4));
+
+  if (check->city_tax)
+    return g_strdup_printf (_("Line amount %s, of which VAT %s and city tax %s."),
+                            amount, vat_text, city_text);
+  if (check->vat)
+    return g_strdup_printf (_("Line amount %s, of which VAT %s."), amount, vat_text);
+
+  return g_strdup_printf (_("Line amount %s, no VAT."), amount);
+}
+
+static void
+show_line_check (TbBillPage      *self,
+                 const LineCheck *check,
+                 gboolean         started,
+                 gboolean         valid)
+{
   /* Don't shout at an empty form: errors show once something was typed. */
-  gtk_label_set_label (self->line_message, (started || valid) ? message : "");
+  gtk_label_set_label (self->line_message, (started || valid) ? check->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->line_message), started || valid);
   tb_ui_set_css_class (GTK_WIDGET (self->line_message), "error", started && !valid);
   tb_ui_set_css_class (GTK_WIDGET (self->line_message), "dim-label", valid);
-  tb_ui_set_css_class (GTK_WIDGET (self->quantity_row), "error", quantity_bad);
-  tb_ui_set_css_class (GTK_WIDGET (self->price_row), "error", price_bad);
-  tb_ui_set_css_class (GTK_WIDGET (self->code_row), "error", code_bad);
+  tb_ui_set_css_class (GTK_WIDGET (self->quantity_row), "error", check->quantity_bad);
+  tb_ui_set_css_class (GTK_WIDGET (self->price_row), "error", check->price_bad);
+  tb_ui_set_css_class (GTK_WIDGET (self->code_row), "error", check->code_bad);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_line_button),
                             valid && !self->adding_line && !self->lines_locked &&
                             tb_bill_page_bill_is_editable (self));
+}
+
+/* Validates the new line's fields. With @out_op it also fills an op for the ledger. Shows
+ * the line amount and taxes, or what is wrong, under the fields. */
+gboolean
+tb_bill_page_validate_line (TbBillPage *self,
+                            AddLineOp  *out_op)
+{
+  g_autofree char *quantity_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->quantity_row));
+  g_autofree char *price_text = tb_ui_editable_dup_text (GTK_EDITABLE (self->price_row));
+  g_auto(LineCheck) check = { 0 };
+  gboolean started;
+  gboolean valid;
+
+  check.description = tb_ui_editable_dup_text (GTK_EDITABLE (self->description_row));
+  check.code = tb_ui_editable_dup_text (GTK_EDITABLE (self->code_row));
+  check.vat = gtk_switch_get_active (self->vat_switch);
+  check.city_tax = gtk_switch_get_active (self->city_tax_switch);
+  started = check.description != NULL || price_text != NULL || check.code != NULL;
+
+  valid = check_line (&check, quantity_text, price_text);
+  if (valid)
+    check.message = line_summary (self, &check);
+  show_line_check (self, &check, started, valid);
 
   if (valid && out_op != NULL)
     {
-      out_op->description = g_steal_pointer (&description);
-      out_op->code = g_steal_pointer (&code);
-      out_op->quantity_milli = quantity;
-      out_op->unit_price = price;
-      out_op->vat = vat;
-      out_op->city_tax = city_tax;
+      out_op->description = g_steal_pointer (&check.description);
+      out_op->code = g_steal_pointer (&check.code);
+      out_op->quantity_milli = check.quantity;
+      out_op->unit_price = check.price;
+      out_op->vat = check.vat;
+      out_op->city_tax = check.city_tax;
     }
 
   return valid;

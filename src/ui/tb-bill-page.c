@@ -169,107 +169,76 @@ make_payment_row (TbBillPage      *self,
   return row;
 }
 
+/* Status pill and "Opened …" line. */
 static void
-show_bill (TbBillPage *self)
+show_header (TbBillPage   *self,
+             const TbBill *bill)
 {
-  const TbBill *bill = self->bill;
-  gboolean has_payments;
-  gboolean editable;
-  gboolean overpaid;
-  gint64 vat;
-  gint64 city_tax;
-
-  tb_bill_page_clear_list (self->lines_list);
-  tb_bill_page_clear_list (self->payments_list);
+  gboolean overpaid = tb_ui_bill_is_overpaid (bill);
+  g_autofree char *time = tb_ui_format_time (bill->created_us);
+  g_autofree char *created = g_strdup_printf (_("Opened %s"), time);
 
   for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), status_classes[i]);
-
-  tb_payment_panel_set_bill (self->payment_panel, self->ledger, bill);
-
-  if (bill == NULL)
-    {
-      tb_bill_page_fill_pending (self);
-      tb_receipt_list_set_bill (self->receipt_list, 0);
-      return;
-    }
-
-  has_payments = bill->payments != NULL && bill->payments->len > 0;
-  editable = tb_bill_page_bill_is_editable (self);
-
-  overpaid = tb_ui_bill_is_overpaid (bill);
   gtk_label_set_label (self->status_label, tb_ui_bill_status_label (bill->status, overpaid));
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label),
                             tb_ui_bill_status_class (bill->status, overpaid));
 
-  {
-    g_autofree char *time = tb_ui_format_time (bill->created_us);
-    g_autofree char *created = g_strdup_printf (_("Opened %s"), time);
-
-    if (bill->status == TB_BILL_VOID && bill->void_reason != NULL)
-      {
-        g_autofree char *text = g_strdup_printf (_("%s · voided: %s"), created, bill->void_reason);
-
-        gtk_label_set_label (self->created_label, text);
-      }
-    else
-      {
-        gtk_label_set_label (self->created_label, created);
-      }
-  }
-
-  /* Customer */
-  if (bill->customer_id != 0)
+  if (bill->status == TB_BILL_VOID && bill->void_reason != NULL)
     {
-      g_autoptr(TbCustomer) customer = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf (_("%s · voided: %s"), created, bill->void_reason);
 
-      customer = tb_ledger_get_customer (self->ledger, bill->customer_id, &error);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
-                                     customer != NULL ? customer->name : bill->customer_name);
-      if (customer != NULL && customer->register_no != NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("Company receipt, TIN %s"), customer->register_no);
-
-          adw_action_row_set_subtitle (self->customer_row, text);
-        }
-      else if (customer != NULL && customer->phone != NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("Phone %s"), customer->phone);
-
-          adw_action_row_set_subtitle (self->customer_row, text);
-        }
-      else
-        {
-          adw_action_row_set_subtitle (self->customer_row, _("Personal receipt"));
-        }
+      gtk_label_set_label (self->created_label, text);
     }
   else
     {
+      gtk_label_set_label (self->created_label, created);
+    }
+}
+
+static void
+show_customer (TbBillPage   *self,
+               const TbBill *bill)
+{
+  g_autoptr(TbCustomer) customer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (bill->customer_id == 0)
+    {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row), _("Walk-in customer"));
       adw_action_row_set_subtitle (self->customer_row, _("Personal receipt, no name on the bill"));
+      return;
     }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->customer_button), editable);
 
-  /* Lines */
-  tb_bill_page_update_lines_lock (self);
-  for (guint i = 0; bill->lines != NULL && i < bill->lines->len; i++)
-    gtk_list_box_append (self->lines_list,
-                         tb_bill_page_make_line_row (self, g_ptr_array_index (bill->lines, i),
-                                                     editable && !has_payments &&
-                                                     !self->lines_locked));
-  gtk_widget_set_visible (GTK_WIDGET (self->new_line_group), editable);
+  customer = tb_ledger_get_customer (self->ledger, bill->customer_id, &error);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->customer_row),
+                                 customer != NULL ? customer->name : bill->customer_name);
+  if (customer != NULL && customer->register_no != NULL)
+    subtitle = g_strdup_printf (_("Company receipt, TIN %s"), customer->register_no);
+  else if (customer != NULL && customer->phone != NULL)
+    subtitle = g_strdup_printf (_("Phone %s"), customer->phone);
+  else
+    subtitle = g_strdup (_("Personal receipt"));
+  adw_action_row_set_subtitle (self->customer_row, subtitle);
+}
 
-  /* Totals: taxes are kept exact (1/10000) and rounded only for display. */
-  vat = tb_tax_e4_to_minor (bill->vat_e4);
-  city_tax = tb_tax_e4_to_minor (bill->city_tax_e4);
+/* Totals: taxes are kept exact (1/10000) and rounded only for display. */
+static void
+show_totals (TbBillPage   *self,
+             const TbBill *bill)
+{
+  gint64 vat = tb_tax_e4_to_minor (bill->vat_e4);
+  gint64 city_tax = tb_tax_e4_to_minor (bill->city_tax_e4);
+
   set_money_label (self, self->subtotal_label, bill->total - vat - city_tax);
   set_money_label (self, self->vat_label, vat);
   set_money_label (self, self->city_tax_label, city_tax);
   set_money_label (self, self->total_label, bill->total);
   set_money_label (self, self->paid_label, bill->paid);
   set_money_label (self, self->due_label, tb_bill_get_due (bill));
-  if (overpaid)
+
+  if (tb_ui_bill_is_overpaid (bill))
     {
       /* On a void bill everything paid goes back. */
       gint64 excess = bill->status == TB_BILL_VOID ? bill->paid : bill->paid - bill->total;
@@ -277,18 +246,61 @@ show_bill (TbBillPage *self)
       g_autofree char *text = g_strdup_printf (_("Overpaid by %s: refund the difference"), over);
 
       gtk_label_set_label (self->overpaid_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->overpaid_label), TRUE);
     }
-  else
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->overpaid_label), FALSE);
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->overpaid_label), tb_ui_bill_is_overpaid (bill));
+}
 
-  /* Payments */
+static void
+show_lines (TbBillPage   *self,
+            const TbBill *bill,
+            gboolean      removable)
+{
+  tb_bill_page_clear_list (self->lines_list);
+  tb_bill_page_update_lines_lock (self);
+  for (guint i = 0; bill->lines != NULL && i < bill->lines->len; i++)
+    gtk_list_box_append (self->lines_list,
+                         tb_bill_page_make_line_row (self, g_ptr_array_index (bill->lines, i),
+                                                     removable && !self->lines_locked));
+}
+
+static void
+show_payments (TbBillPage   *self,
+               const TbBill *bill)
+{
+  gboolean has_payments = bill->payments != NULL && bill->payments->len > 0;
+
+  tb_bill_page_clear_list (self->payments_list);
   for (guint i = 0; has_payments && i < bill->payments->len; i++)
     gtk_list_box_append (self->payments_list,
                          make_payment_row (self, g_ptr_array_index (bill->payments, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->payments_group), has_payments);
+}
+
+static void
+show_bill (TbBillPage *self)
+{
+  const TbBill *bill = self->bill;
+  gboolean editable = tb_bill_page_bill_is_editable (self);
+
+  tb_payment_panel_set_bill (self->payment_panel, self->ledger, bill);
+
+  if (bill == NULL)
+    {
+      tb_bill_page_clear_list (self->lines_list);
+      tb_bill_page_clear_list (self->payments_list);
+      tb_bill_page_fill_pending (self);
+      tb_receipt_list_set_bill (self->receipt_list, 0);
+      return;
+    }
+
+  show_header (self, bill);
+  show_customer (self, bill);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->customer_button), editable);
+  /* Lines can be removed only while nothing is paid. */
+  show_lines (self, bill, editable && (bill->payments == NULL || bill->payments->len == 0));
+  gtk_widget_set_visible (GTK_WIDGET (self->new_line_group), editable);
+  show_totals (self, bill);
+  show_payments (self, bill);
 
   /* The ledger only voids bills nothing was paid on. */
   gtk_widget_set_visible (GTK_WIDGET (self->void_button), editable && bill->paid == 0);
