@@ -827,111 +827,6 @@ settings_changed_cb (TbReceiptList *self,
 
 /* ---- construction ---- */
 
-static AdwEntryRow *
-add_entry_row (AdwExpanderRow  *expander,
-               const char      *name,
-               const char      *title,
-               GtkInputPurpose  purpose)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (row), 20);
-  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), purpose);
-  adw_expander_row_add_row (expander, row);
-
-  return ADW_ENTRY_ROW (row);
-}
-
-static void
-build_list (TbReceiptList *self)
-{
-  GtkWidget *options_list = gtk_list_box_new ();
-  GtkWidget *save_box;
-  GtkWidget *hint;
-  GtkWidget *row;
-
-  self->group = adw_preferences_group_new ();
-  gtk_widget_set_name (self->group, "receipt-group");
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group), _("E-receipt"));
-  gtk_widget_set_parent (self->group, GTK_WIDGET (self));
-
-  self->receipts_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->receipts_list), "receipt-rows");
-  gtk_list_box_set_selection_mode (self->receipts_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->receipts_list), "boxed-list");
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->receipts_list), 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), GTK_WIDGET (self->receipts_list));
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (options_list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (options_list, "boxed-list");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), options_list);
-
-  self->options_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->options_row), "receipt-options");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->options_row), _("Receipt options"));
-  adw_expander_row_set_subtitle (self->options_row, _("Who the e-receipt is for, for this bill only"));
-  gtk_list_box_append (GTK_LIST_BOX (options_list), GTK_WIDGET (self->options_row));
-
-  self->type_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->type_row), "receipt-type");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->type_row), _("Receipt for"));
-  adw_expander_row_add_row (self->options_row, GTK_WIDGET (self->type_row));
-
-  self->phone_row = add_entry_row (self->options_row, "receipt-phone",
-                                   _("Customer’s e-barimt phone number"), GTK_INPUT_PURPOSE_PHONE);
-  self->district_row = add_entry_row (self->options_row, "receipt-district",
-                                      _("District code"), GTK_INPUT_PURPOSE_DIGITS);
-  self->classification_row = add_entry_row (self->options_row, "receipt-classification",
-                                            _("Classification code"), GTK_INPUT_PURPOSE_DIGITS);
-
-  self->message_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_name (GTK_WIDGET (self->message_label), "receipt-options-message");
-  gtk_label_set_wrap (self->message_label, TRUE);
-  gtk_label_set_xalign (self->message_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "tb-receipt-options-message");
-  self->message_row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->message_row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->message_row), GTK_WIDGET (self->message_label));
-  gtk_widget_set_visible (self->message_row, FALSE);
-  adw_expander_row_add_row (self->options_row, self->message_row);
-
-  save_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_top (save_box, 8);
-  gtk_widget_set_margin_bottom (save_box, 8);
-  gtk_widget_set_margin_start (save_box, 12);
-  gtk_widget_set_margin_end (save_box, 12);
-  hint = gtk_label_new (_("Empty fields use the defaults from Preferences."));
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_widget_set_hexpand (hint, TRUE);
-  gtk_widget_add_css_class (hint, "dim-label");
-  gtk_widget_add_css_class (hint, "caption");
-  gtk_box_append (GTK_BOX (save_box), hint);
-  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_set_name (self->save_button, "receipt-options-save");
-  gtk_widget_set_valign (self->save_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  gtk_widget_set_sensitive (self->save_button, FALSE);
-  gtk_box_append (GTK_BOX (save_box), self->save_button);
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), save_box);
-  adw_expander_row_add_row (self->options_row, row);
-
-  g_signal_connect_object (self->type_row, "notify::selected", G_CALLBACK (options_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->phone_row, "changed", G_CALLBACK (options_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->district_row, "changed", G_CALLBACK (options_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->classification_row, "changed", G_CALLBACK (options_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->save_button, "clicked", G_CALLBACK (save_clicked_cb),
-                           self, G_CONNECT_SWAPPED);
-}
-
 static void
 tb_receipt_list_dispose (GObject *object)
 {
@@ -942,7 +837,7 @@ tb_receipt_list_dispose (GObject *object)
     g_clear_signal_handler (&self->receipt_changed_id, self->queue);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_func (self->settings, settings_changed_cb, self);
-  g_clear_pointer (&self->group, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TB_TYPE_RECEIPT_LIST);
 
   G_OBJECT_CLASS (tb_receipt_list_parent_class)->dispose (object);
 }
@@ -976,17 +871,29 @@ tb_receipt_list_class_init (TbReceiptListClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tbreceiptlist");
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tb-receipt-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, group);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, receipts_list);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, options_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, type_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, district_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, classification_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, message_row);
+  gtk_widget_class_bind_template_child (widget_class, TbReceiptList, save_button);
+  gtk_widget_class_bind_template_callback (widget_class, options_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
 }
 
 static void
 tb_receipt_list_init (TbReceiptList *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->retrying = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tag_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  build_list (self);
-  gtk_widget_set_name (GTK_WIDGET (self), "receipt-list");
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
 GtkWidget *
