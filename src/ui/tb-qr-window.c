@@ -758,35 +758,37 @@ tb_qr_window_new_pending (GtkWindow   *parent,
   return GTK_WIDGET (self);
 }
 
-void
-tb_qr_window_set_intent (TbQrWindow     *self,
-                         const TbIntent *intent)
+/* The window's own copy of what it shows (the caller's intent may go away). */
+static TbIntent *
+copy_intent (const TbIntent *intent)
+{
+  TbIntent *copy = g_new0 (TbIntent, 1);
+
+  copy->id = intent->id;
+  copy->bill_id = intent->bill_id;
+  copy->bill_number = g_strdup (intent->bill_number);
+  copy->sender_invoice_no = g_strdup (intent->sender_invoice_no);
+  copy->environment = g_strdup (intent->environment);
+  copy->amount = intent->amount;
+  copy->state = intent->state;
+  copy->provider_invoice_id = g_strdup (intent->provider_invoice_id);
+  copy->qr_text = g_strdup (intent->qr_text);
+  copy->short_url = g_strdup (intent->short_url);
+  copy->deep_links = g_strdup (intent->deep_links);
+  copy->expires_us = intent->expires_us;
+
+  return copy;
+}
+
+/* The amount and the QR itself, or why it cannot be drawn. */
+static void
+show_qr (TbQrWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  gboolean simulated;
-
-  g_return_if_fail (TB_IS_QR_WINDOW (self));
-  g_return_if_fail (self->intent == NULL);
-  g_return_if_fail (intent != NULL && intent->qr_text != NULL);
-
-  self->intent = g_new0 (TbIntent, 1);
-  self->intent->id = intent->id;
-  self->intent->bill_id = intent->bill_id;
-  self->intent->bill_number = g_strdup (intent->bill_number);
-  self->intent->sender_invoice_no = g_strdup (intent->sender_invoice_no);
-  self->intent->environment = g_strdup (intent->environment);
-  self->intent->amount = intent->amount;
-  self->intent->state = intent->state;
-  self->intent->provider_invoice_id = g_strdup (intent->provider_invoice_id);
-  self->intent->qr_text = g_strdup (intent->qr_text);
-  self->intent->short_url = g_strdup (intent->short_url);
-  self->intent->deep_links = g_strdup (intent->deep_links);
-  self->intent->expires_us = intent->expires_us;
-  self->bill_id = intent->bill_id;
 
   /* A reused QR may be for another amount than was asked for: show the QR's own. */
   g_free (self->amount_text);
-  self->amount_text = tb_money_format (intent->amount, "MNT");
+  self->amount_text = tb_money_format (self->intent->amount, "MNT");
   gtk_label_set_label (self->amount_label, self->amount_text);
 
   if (!draw_qr (self, &error))
@@ -807,17 +809,38 @@ tb_qr_window_set_intent (TbQrWindow     *self,
       gtk_stack_set_visible_child_name (self->qr_stack, "qr");
       gtk_widget_set_sensitive (GTK_WIDGET (self->customer_button), TRUE);
     }
+}
+
+/* The watcher that polls the provider for this QR and moves the window along. */
+static void
+start_watching (TbQrWindow *self)
+{
+  self->watcher = tb_payment_watcher_new (self->service, self->intent->id, self->intent->expires_us);
+  tb_qpay_setup_configure_watcher (self->setup, self->watcher);
+  g_signal_connect_object (self->watcher, "changed", G_CALLBACK (watcher_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+void
+tb_qr_window_set_intent (TbQrWindow     *self,
+                         const TbIntent *intent)
+{
+  gboolean simulated;
+
+  g_return_if_fail (TB_IS_QR_WINDOW (self));
+  g_return_if_fail (self->intent == NULL);
+  g_return_if_fail (intent != NULL && intent->qr_text != NULL);
+
+  self->intent = copy_intent (intent);
+  self->bill_id = intent->bill_id;
+  show_qr (self);
 
   simulated = g_strcmp0 (intent->environment, "sim") == 0 && tb_qpay_setup_get_sim (self->setup) != NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), simulated);
   gtk_widget_set_visible (GTK_WIDGET (self->simulate_button), simulated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
 
-  self->watcher = tb_payment_watcher_new (self->service, intent->id, intent->expires_us);
-  tb_qpay_setup_configure_watcher (self->setup, self->watcher);
-  g_signal_connect_object (self->watcher, "changed", G_CALLBACK (watcher_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-
+  start_watching (self);
   set_status (self, "emblem-synchronizing-symbolic", _("Waiting for payment"), NULL);
   update_countdown (self);
 
