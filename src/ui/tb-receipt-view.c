@@ -242,18 +242,11 @@ format_date (gint64 utc_us)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
+/* The merchant block: name (or where to enter it), TIN, address. */
 static void
-view_show_doc (TbReceiptView *self)
+view_show_merchant (TbReceiptView      *self,
+                    const TbReceiptDoc *doc)
 {
-  const TbReceiptDoc *doc = self->doc;
-  const char *currency = doc->currency;
-  g_autofree char *date = format_date (doc->date_us);
-  g_autofree char *total = tb_money_format (doc->total, currency);
-  g_autofree char *vat = tb_money_format (tb_tax_e4_to_minor (doc->vat_e4), currency);
-  g_autofree char *city_tax = tb_money_format (tb_tax_e4_to_minor (doc->city_tax_e4), currency);
-  g_autoptr(GdkTexture) qr = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (doc->merchant_name != NULL)
     {
       gtk_label_set_text (self->merchant_name_label, doc->merchant_name);
@@ -278,33 +271,29 @@ view_show_doc (TbReceiptView *self)
   gtk_label_set_text (self->merchant_address_label,
                       doc->merchant_address != NULL ? doc->merchant_address : "");
   gtk_widget_set_visible (GTK_WIDGET (self->merchant_address_label), doc->merchant_address != NULL);
+}
 
-  gtk_label_set_text (self->bill_number_label, doc->bill_number != NULL ? doc->bill_number : "");
-  gtk_label_set_text (self->date_label, date);
-  view_show_lines (self);
-  gtk_label_set_text (self->total_label, total);
-  gtk_label_set_text (self->vat_label, vat);
-  gtk_label_set_text (self->city_tax_label, city_tax);
-  gtk_label_set_text (self->paid_by_label, doc->paid_by != NULL ? doc->paid_by : "");
-  gtk_label_set_text (self->ddtd_label, doc->receipt_id != NULL ? doc->receipt_id : "");
-
-  gtk_label_set_text (self->lottery_label, doc->lottery != NULL ? doc->lottery : "");
-  gtk_widget_set_visible (self->lottery_box, doc->lottery != NULL);
+/* A company receipt names its buyer (the TIN is masked in the on-screen document). */
+static void
+view_show_buyer (TbReceiptView      *self,
+                 const TbReceiptDoc *doc)
+{
+  g_autofree char *buyer = NULL;
 
   if (doc->receiver_type == TB_RECEIVER_COMPANY && doc->buyer_tin != NULL)
-    {
-      g_autofree char *buyer = doc->buyer_name != NULL
-                                 ? g_strdup_printf ("%s\n%s", doc->buyer_tin, doc->buyer_name)
-                                 : g_strdup (doc->buyer_tin);
+    buyer = doc->buyer_name != NULL ? g_strdup_printf ("%s\n%s", doc->buyer_tin, doc->buyer_name)
+                                    : g_strdup (doc->buyer_tin);
 
-      gtk_label_set_text (self->buyer_label, buyer);
-      gtk_widget_set_visible (self->buyer_box, TRUE);
-    }
-  else
-    {
-      gtk_label_set_text (self->buyer_label, "");
-      gtk_widget_set_visible (self->buyer_box, FALSE);
-    }
+  gtk_label_set_text (self->buyer_label, buyer != NULL ? buyer : "");
+  gtk_widget_set_visible (self->buyer_box, buyer != NULL);
+}
+
+static void
+view_show_qr (TbReceiptView      *self,
+              const TbReceiptDoc *doc)
+{
+  g_autoptr(GdkTexture) qr = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (doc->qr_data != NULL && !(qr = tb_receipt_print_qr_texture (doc->qr_data, QR_SCREEN_PX, &error)))
     g_warning ("Cannot draw the QR code of receipt %" G_GINT64_FORMAT ": %s",
@@ -314,6 +303,31 @@ view_show_doc (TbReceiptView *self)
   gtk_picture_set_paintable (self->a4_qr, GDK_PAINTABLE (qr));
   gtk_widget_set_visible (GTK_WIDGET (self->a4_qr), qr != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "receipt.copy-qr", qr != NULL);
+}
+
+static void
+view_show_doc (TbReceiptView *self)
+{
+  const TbReceiptDoc *doc = self->doc;
+  const char *currency = doc->currency;
+  g_autofree char *date = format_date (doc->date_us);
+  g_autofree char *total = tb_money_format (doc->total, currency);
+  g_autofree char *vat = tb_money_format (tb_tax_e4_to_minor (doc->vat_e4), currency);
+  g_autofree char *city_tax = tb_money_format (tb_tax_e4_to_minor (doc->city_tax_e4), currency);
+
+  view_show_merchant (self, doc);
+  gtk_label_set_text (self->bill_number_label, doc->bill_number != NULL ? doc->bill_number : "");
+  gtk_label_set_text (self->date_label, date);
+  view_show_lines (self);
+  gtk_label_set_text (self->total_label, total);
+  gtk_label_set_text (self->vat_label, vat);
+  gtk_label_set_text (self->city_tax_label, city_tax);
+  gtk_label_set_text (self->paid_by_label, doc->paid_by != NULL ? doc->paid_by : "");
+  gtk_label_set_text (self->ddtd_label, doc->receipt_id != NULL ? doc->receipt_id : "");
+  gtk_label_set_text (self->lottery_label, doc->lottery != NULL ? doc->lottery : "");
+  gtk_widget_set_visible (self->lottery_box, doc->lottery != NULL);
+  view_show_buyer (self, doc);
+  view_show_qr (self, doc);
 
   view_update_title (self);
   view_show_paper (self);
