@@ -720,6 +720,41 @@ bill_has_qpay_payment (const TbBill *bill)
   return FALSE;
 }
 
+static void
+show_receipts (TbReceiptList   *self,
+               const GPtrArray *receipts)
+{
+  clear_list_box (self->receipts_list);
+  for (guint i = 0; receipts != NULL && i < receipts->len; i++)
+    {
+      const TbReceipt *receipt = g_ptr_array_index (receipts, i);
+      GtkWidget *row = make_receipt_row (self, receipt);
+
+      g_object_set_data (G_OBJECT (row), "tb-receipt-state", GINT_TO_POINTER (receipt->state + 1));
+      gtk_list_box_append (self->receipts_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->receipts_list), receipts != NULL && receipts->len > 0);
+}
+
+/* Only bills paid with QPay get an Ebarimt receipt from QPay. While e-receipts are on, the
+ * section shows before payment too: the receipt goes out right after settlement, so a
+ * company's TIN or a citizen's phone must be chosen before the customer pays. */
+static gboolean
+section_wanted (TbReceiptList   *self,
+                const TbBill    *bill,
+                const GPtrArray *receipts)
+{
+  gboolean open;
+
+  if (bill == NULL)
+    return FALSE;
+  if (bill_has_qpay_payment (bill) || (receipts != NULL && receipts->len > 0))
+    return TRUE;
+
+  open = bill->status == TB_BILL_OPEN || bill->status == TB_BILL_PARTIAL;
+  return open && self->settings != NULL && g_settings_get_boolean (self->settings, "ebarimt-enabled");
+}
+
 /* One small read of the bill and its receipts, on the calling thread. */
 static void
 list_load (TbReceiptList *self,
@@ -761,25 +796,8 @@ list_load (TbReceiptList *self,
   if (customer != NULL)
     g_clear_pointer (&customer->register_no, free_secret);
 
-  clear_list_box (self->receipts_list);
-  for (guint i = 0; receipts != NULL && i < receipts->len; i++)
-    {
-      const TbReceipt *receipt = g_ptr_array_index (receipts, i);
-      GtkWidget *row = make_receipt_row (self, receipt);
-
-      g_object_set_data (G_OBJECT (row), "tb-receipt-state", GINT_TO_POINTER (receipt->state + 1));
-      gtk_list_box_append (self->receipts_list, row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->receipts_list), receipts != NULL && receipts->len > 0);
-
-  /* Only bills paid with QPay get an Ebarimt receipt from QPay. While e-receipts are on, the
-   * section shows before payment too: the receipt goes out right after settlement, so a
-   * company's TIN or a citizen's phone must be chosen before the customer pays. */
-  gtk_widget_set_visible (GTK_WIDGET (self),
-                          bill != NULL && (bill_has_qpay_payment (bill) ||
-                                           (receipts != NULL && receipts->len > 0) ||
-                                           ((bill->status == TB_BILL_OPEN || bill->status == TB_BILL_PARTIAL) && self->settings != NULL &&
-                                            g_settings_get_boolean (self->settings, "ebarimt-enabled"))));
+  show_receipts (self, receipts);
+  gtk_widget_set_visible (GTK_WIDGET (self), section_wanted (self, bill, receipts));
 
   if (refill_now)
     options_fill (self);
