@@ -149,6 +149,29 @@ short_receipt_id (const char *receipt_id)
   return g_strdup_printf ("…%s", receipt_id + len - 8);
 }
 
+/* "ДДТД …1234 · Lottery AB 12345678 · printed 2 times" */
+static void
+append_registered (GString         *text,
+                   const TbReceipt *receipt)
+{
+  g_autofree char *id = short_receipt_id (receipt->receipt_id);
+
+  g_string_append_printf (text, _("ДДТД %s"), id);
+  if (receipt->lottery != NULL)
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (text, _("Lottery %s"), receipt->lottery);
+    }
+  if (receipt->copies > 0)
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE, "printed %d time", "printed %d times",
+                                           (gulong) receipt->copies),
+                              receipt->copies);
+    }
+}
+
 static char *
 receipt_subtitle (const TbReceipt *receipt)
 {
@@ -157,24 +180,7 @@ receipt_subtitle (const TbReceipt *receipt)
   switch (receipt->state)
     {
     case TB_RECEIPT_REGISTERED:
-      {
-        g_autofree char *id = short_receipt_id (receipt->receipt_id);
-
-        g_string_append_printf (text, _("ДДТД %s"), id);
-        if (receipt->lottery != NULL)
-          {
-            g_string_append (text, " · ");
-            g_string_append_printf (text, _("Lottery %s"), receipt->lottery);
-          }
-        if (receipt->copies > 0)
-          {
-            g_string_append (text, " · ");
-            g_string_append_printf (text,
-                                    g_dngettext (GETTEXT_PACKAGE, "printed %d time", "printed %d times",
-                                                 (gulong) receipt->copies),
-                                    receipt->copies);
-          }
-      }
+      append_registered (text, receipt);
       break;
 
     case TB_RECEIPT_ERROR:
