@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "tb-bill-item.h"
+#include "tb-ui-util.h"
 
 /* Plain read-only data: the list model makes a new item whenever it re-reads a page, so
  * items never change after construction and need no property notifications. */
@@ -19,6 +20,7 @@ struct _TbBillItem
   char         *customer_name;
   char         *currency;
   TbBillStatus  status;
+  gboolean      overpaid;
   gint64        total;
   gint64        paid;
   gint64        created_us;
@@ -64,6 +66,7 @@ tb_bill_item_new (const TbBill *bill)
   self->customer_name = g_strdup (bill->customer_name);
   self->currency = g_strdup (bill->currency != NULL ? bill->currency : "MNT");
   self->status = bill->status;
+  self->overpaid = tb_ui_bill_is_overpaid (bill);
   self->total = bill->total;
   self->paid = bill->paid;
   self->created_us = bill->created_us;
@@ -136,4 +139,11 @@ tb_bill_item_get_created (TbBillItem *self)
 {
   g_return_val_if_fail (TB_IS_BILL_ITEM (self), 0);
   return self->created_us;
+}
+
+gboolean
+tb_bill_item_get_overpaid (TbBillItem *self)
+{
+  g_return_val_if_fail (TB_IS_BILL_ITEM (self), FALSE);
+  return self->overpaid;
 }

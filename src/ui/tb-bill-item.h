@@ -24,6 +24,8 @@ const char   *tb_bill_item_get_number        (TbBillItem   *self);
 const char   *tb_bill_item_get_customer_name (TbBillItem   *self);
 const char   *tb_bill_item_get_currency      (TbBillItem   *self);
 TbBillStatus  tb_bill_item_get_status        (TbBillItem   *self);
+/* More paid than the total (or money on a void bill): shown as "Overpaid", never "Paid". */
+gboolean      tb_bill_item_get_overpaid      (TbBillItem   *self);
 gint64        tb_bill_item_get_total         (TbBillItem   *self);
 gint64        tb_bill_item_get_paid          (TbBillItem   *self);
 gint64        tb_bill_item_get_created       (TbBillItem   *self);

@@ -35,6 +35,7 @@ struct _TbBillRow
 
   TbBillItem   *item;
   TbBillStatus  status_value;
+  gboolean      overpaid;
   gboolean      empty;
   gboolean      text_ready;
 };
@@ -208,7 +209,9 @@ tb_bill_row_snapshot (GtkWidget   *widget,
   line2 = MAX (layout_height (self->customer), status_h);
   {
     double alpha = self->status_value == TB_BILL_VOID ? 0.55 : 1.0;
-    GdkRGBA color = theme_color (widget, status_colors[self->status_value], alpha);
+    GdkRGBA color = theme_color (widget,
+                                 self->overpaid ? "error_color" : status_colors[self->status_value],
+                                 alpha);
     GdkRGBA background = color;
     GskRoundedRect pill;
 
@@ -323,7 +326,7 @@ ensure_text (TbBillRow *self)
   customer = tb_bill_item_get_customer_name (item);
   if (customer == NULL || customer[0] == '\0')
     customer = _("Walk-in customer");
-  status = tb_bill_status_to_label (self->status_value);
+  status = tb_bill_row_get_status_label (self);
 
   pango_layout_set_text (self->number, number, -1);
   pango_layout_set_text (self->total, total, -1);
@@ -352,9 +355,21 @@ tb_bill_row_set_item (TbBillRow  *self,
   if (!self->empty)
     {
       self->status_value = tb_bill_item_get_status (item);
+      self->overpaid = tb_bill_item_get_overpaid (item);
       if ((guint) self->status_value >= G_N_ELEMENTS (status_colors))
         self->status_value = TB_BILL_VOID;
     }
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+tb_bill_row_get_status_label (TbBillRow *self)
+{
+  g_return_val_if_fail (TB_IS_BILL_ROW (self), NULL);
+
+  if (self->empty)
+    return NULL;
+
+  return tb_ui_bill_status_label (self->status_value, self->overpaid);
 }

@@ -19,5 +19,7 @@ GtkWidget *tb_bill_row_new      (void);
 /* Shows @item; NULL clears the row (when GtkListView recycles it). */
 void       tb_bill_row_set_item (TbBillRow  *self,
                                  TbBillItem *item);
+/* The status the row shows ("Overpaid" wins over "Paid"), NULL when empty. */
+const char *tb_bill_row_get_status_label (TbBillRow *self);
 
 G_END_DECLS

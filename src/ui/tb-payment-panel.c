@@ -9,26 +9,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/tb-money.h"
+#include "core/tb-split.h"
 
-#include "tb-payment-panel.h"
+#include "tb-payment-panel-private.h"
 #include "tb-qpay-setup.h"
 #include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
-
-/* One entry per payment method. Adding a method (KHQR, a QPay flow with its own button) is
- * one line here plus, if it cannot settle directly, a reason passed to
- * tb_payment_panel_set_method_available(). Widget names derive from @id: "method-cash",
- * "amount-cash", "message-cash". */
-typedef struct
-{
-  TbPaymentMethod  method;
-  const char      *id;
-  const char      *label;          /* with mnemonic */
-  const char      *amount_label;   /* accessible name of the amount entry */
-  gboolean         gives_change;   /* more than due may be handed over; change is given back */
-  gboolean         settles_itself; /* a QR: never recorded by Record; the provider's answer
-                                    * settles it (Generate QR, tb-payment-service.h) */
-} MethodInfo;
 
 static const MethodInfo method_infos[] = {
   { TB_METHOD_CASH, "cash", N_("Ca_sh"), N_("Cash amount"), TRUE, FALSE },
@@ -36,118 +22,12 @@ static const MethodInfo method_infos[] = {
   { TB_METHOD_QPAY, "qpay", N_("_QPay"), N_("QPay amount"), FALSE, TRUE },
 };
 
-#define N_METHODS G_N_ELEMENTS (method_infos)
-
-typedef struct
-{
-  const MethodInfo *info;
-  char             *unavailable;   /* why it cannot be used yet; NULL when it can */
-
-  GtkCheckButton   *check;
-  GtkRevealer      *revealer;
-  GtkEntry         *entry;
-  GtkLabel         *message;
-  GtkButton        *generate;      /* settles_itself methods only */
-
-  /* Results of the last validation */
-  gboolean          valid;
-  gint64            typed;         /* what was typed (cash: what was handed over) */
-  gint64            record;        /* what goes into the ledger */
-} MethodRow;
-
-struct _TbPaymentPanel
-{
-  AdwBin        parent_instance;
-
-  /* Template widgets */
-  GtkLabel     *state_label;
-  GtkBox       *methods_box;
-  GtkLabel     *summary_label;
-  GtkButton    *record_button;
-
-  TbLedger     *ledger;
-  gint64        bill_id;
-  gint64        due;
-  char         *currency;
-  gboolean      payable;
-
-  MethodRow     rows[N_METHODS];
-
-  /* One idempotency key per payment attempt: kept while the input stays the same (so a
-   * retry after an error can never record a part twice), dropped after a success or when
-   * the input changes. */
-  char         *attempt_key;
-  gboolean      in_flight;
-  gboolean      updating;
-  gboolean      can_record;
-
-  /* QR methods: the service that makes the QR, and whether one is being made. */
-  TbPaymentService *service;
-  gboolean      generating;
-  guint         clear_qr_source;
-
-  GCancellable *cancellable;
-};
+G_STATIC_ASSERT (G_N_ELEMENTS (method_infos) == N_METHODS);
 
 G_DEFINE_FINAL_TYPE (TbPaymentPanel, tb_payment_panel, ADW_TYPE_BIN)
 
-enum {
-  PROP_0,
-  PROP_CAN_RECORD,
-  PROP_BUSY,
-  PROP_GENERATING,
-  N_PROPS
-};
-
-enum {
-  SETTLED,
-  QR_REQUESTED,
-  QR_READY,
-  N_SIGNALS
-};
-
-static GParamSpec *properties [N_PROPS];
-static guint signals [N_SIGNALS];
-
-typedef struct
-{
-  gint64            bill_id;
-  guint             n_requests;
-  TbSettleRequest   requests[N_METHODS];
-  char             *txn_ids[N_METHODS];
-  TbSettleResult    results[N_METHODS];
-  guint             n_done;
-  gint64            change;
-  char             *currency;
-} SettleOp;
-
-static void
-settle_op_free (SettleOp *op)
-{
-  for (guint i = 0; i < op->n_requests; i++)
-    g_free (op->txn_ids[i]);
-  g_free (op->currency);
-  g_free (op);
-}
-
-static gboolean
-settle_op_run (TbLedger  *ledger,
-               gpointer   data,
-               GError   **error)
-{
-  SettleOp *op = data;
-
-  /* One worker, the parts in order. If a part fails the earlier ones stay recorded; the
-   * same attempt key makes a retry skip them (already_settled). */
-  for (guint i = 0; i < op->n_requests; i++)
-    {
-      if (!tb_ledger_settle (ledger, &op->requests[i], &op->results[i], error))
-        return FALSE;
-      op->n_done = i + 1;
-    }
-
-  return TRUE;
-}
+GParamSpec *tb_payment_panel_properties [N_PROPS];
+guint tb_payment_panel_signals [N_SIGNALS];
 
 static void
 set_message (MethodRow  *row,
@@ -171,219 +51,192 @@ set_can_record (TbPaymentPanel *self,
     return;
 
   self->can_record = can_record;
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_RECORD]);
+  g_object_notify_by_pspec (G_OBJECT (self), tb_payment_panel_properties [PROP_CAN_RECORD]);
 }
 
-static gboolean
-row_is_checked (const MethodRow *row)
+gboolean
+tb_payment_panel_row_is_checked (const MethodRow *row)
 {
   return gtk_check_button_get_active (row->check);
 }
 
-/* Validates every ticked method against what is due and updates the messages, the summary
- * and the Record button. Non-change methods (card, QPay) are taken first; what is left is
- * what a change-giving method (cash) records. */
-static void
-update_generate (TbPaymentPanel *self)
+/* Reads one ticked row's amount into @part. FALSE (with the row's message set) when the
+ * row cannot take part: not available yet, unreadable, or refused by the QR provider. */
+static gboolean
+read_row (TbPaymentPanel *self,
+          MethodRow      *row,
+          TbSplitPart    *part)
 {
-  for (guint i = 0; i < N_METHODS; i++)
+  g_autoptr(GError) error = NULL;
+  gint64 value = 0;
+
+  if (row->unavailable != NULL)
     {
-      MethodRow *row = &self->rows[i];
+      set_message (row, row->unavailable, TRUE);
+      return FALSE;
+    }
 
-      if (row->generate == NULL)
-        continue;
+  if (!tb_money_parse (gtk_editable_get_text (GTK_EDITABLE (row->entry)), &value, &error))
+    {
+      set_message (row, error->message, TRUE);
+      return FALSE;
+    }
 
-      gtk_widget_set_visible (GTK_WIDGET (row->generate), row->unavailable == NULL);
-      gtk_widget_set_sensitive (GTK_WIDGET (row->generate),
-                                self->payable && row->valid && self->service != NULL &&
-                                !self->generating && !self->in_flight);
-      gtk_button_set_label (row->generate,
-                            self->generating ? _("Creating the QR…") : _("_Generate QR"));
+  /* A QR also has the provider's rules (minimum, whole tögrög). */
+  if (row->info->settles_itself && self->service != NULL && value > 0 && value <= self->due &&
+      !tb_payment_service_validate_amount (self->service, value, self->due, &error))
+    {
+      set_message (row, error->message, TRUE);
+      return FALSE;
+    }
+
+  *part = (TbSplitPart) {
+    .method = row->info->method,
+    .gives_change = row->info->gives_change,
+    .settles_itself = row->info->settles_itself,
+    .typed = value,
+  };
+
+  return TRUE;
+}
+
+/* The message under one part after the split: its problem, the change, or the QR hint. */
+static void
+show_part (TbPaymentPanel    *self,
+           MethodRow         *row,
+           const TbSplitPart *part)
+{
+  g_autofree char *due_text = tb_money_format (self->due, self->currency);
+  g_autofree char *msg = NULL;
+
+  switch (part->problem)
+    {
+    case TB_SPLIT_NOT_POSITIVE:
+      set_message (row, _("The amount must be more than zero."), TRUE);
+      return;
+    case TB_SPLIT_TOO_LARGE:
+      set_message (row, _("The amount is too large."), TRUE);
+      return;
+    case TB_SPLIT_OVER_DUE:
+      msg = g_strdup_printf (_("This is more than the %s still due."), due_text);
+      set_message (row, msg, TRUE);
+      return;
+    case TB_SPLIT_COVERED:
+      set_message (row, _("The other methods already cover what is due."), TRUE);
+      return;
+    case TB_SPLIT_OK:
+    default:
+      break;
+    }
+
+  if (part->settles_itself)
+    {
+      /* Nothing is written now: the customer pays the QR, the provider says so. */
+      set_message (row, _("Press Generate QR and show it to the customer. The bill is paid when their bank confirms."),
+                   FALSE);
+    }
+  else if (part->change > 0)
+    {
+      g_autofree char *change = tb_money_format (part->change, self->currency);
+
+      msg = g_strdup_printf (_("Change to give back: %s"), change);
+      set_message (row, msg, FALSE);
+    }
+  else
+    {
+      set_message (row, NULL, FALSE);
     }
 }
 
 static void
-validate (TbPaymentPanel *self)
+show_summary (TbPaymentPanel      *self,
+              const TbSplitResult *split,
+              guint                n_checked,
+              gboolean             all_valid)
 {
-  g_autofree char *due_text = NULL;
-  gint64 fixed_sum = 0;
-  gint64 qr_sum = 0;
-  gint64 total = 0;
-  guint n_checked = 0;
-  guint n_recordable = 0;
-  gboolean all_valid = TRUE;
-  gboolean over = FALSE;
+  g_autofree char *due_text = tb_money_format (self->due, self->currency);
+  g_autofree char *amount = tb_money_format (split->recorded, self->currency);
+  g_autofree char *msg = NULL;
 
-  due_text = tb_money_format (self->due, self->currency);
+  if (!self->payable)
+    msg = g_strdup ("");
+  else if (split->over)
+    msg = g_strdup_printf (_("Together these amounts are more than the %s still due."), due_text);
+  else if (n_checked == 0)
+    msg = g_strdup (_("Tick how the customer pays."));
+  else if (split->n_recordable == 0 && all_valid)
+    msg = g_strdup (_("Nothing to record here: the QR payment records itself."));
+  else if (!all_valid)
+    msg = g_strdup (_("Correct the amounts to record the payment."));
+  else if (split->recorded == self->due)
+    msg = g_strdup_printf (_("Pays the bill in full: %s."), amount);
+  else
+    {
+      g_autofree char *left = tb_money_format (self->due - split->recorded, self->currency);
+
+      msg = g_strdup_printf (_("Pays %s; %s will still be due."), amount, left);
+    }
+
+  gtk_label_set_label (self->summary_label, msg);
+  tb_ui_set_css_class (GTK_WIDGET (self->summary_label), "error", self->payable && split->over);
+}
+
+/* Validates every ticked method against what is due (tb_split_compute() does the
+ * arithmetic) and updates the messages, the summary and the Record button. */
+void
+tb_payment_panel_validate (TbPaymentPanel *self)
+{
+  TbSplitPart parts[N_METHODS];
+  MethodRow *part_rows[N_METHODS];
+  TbSplitResult split;
+  guint n_parts = 0;
+  guint n_checked = 0;
+  gboolean all_valid = TRUE;
 
   for (guint i = 0; i < N_METHODS; i++)
     {
       MethodRow *row = &self->rows[i];
-      g_autoptr(GError) error = NULL;
-      gint64 value = 0;
 
       row->valid = FALSE;
       row->typed = 0;
       row->record = 0;
-
       gtk_widget_set_visible (GTK_WIDGET (row->entry), row->unavailable == NULL);
 
-      if (!row_is_checked (row))
+      if (!tb_payment_panel_row_is_checked (row))
         {
           set_message (row, NULL, FALSE);
           continue;
         }
 
       n_checked++;
-      if (!row->info->settles_itself)
-        n_recordable++;
-
-      if (row->unavailable != NULL)
-        {
-          set_message (row, row->unavailable, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (!tb_money_parse (gtk_editable_get_text (GTK_EDITABLE (row->entry)), &value, &error))
-        {
-          set_message (row, error->message, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (value <= 0)
-        {
-          set_message (row, _("The amount must be more than zero."), TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      if (!row->info->gives_change && value > self->due)
-        {
-          g_autofree char *msg = g_strdup_printf (_("This is more than the %s still due."), due_text);
-
-          set_message (row, msg, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      /* A QR also has the provider's rules (minimum, whole tögrög). */
-      if (row->info->settles_itself && self->service != NULL &&
-          !tb_payment_service_validate_amount (self->service, value, self->due, &error))
-        {
-          set_message (row, error->message, TRUE);
-          all_valid = FALSE;
-          continue;
-        }
-
-      row->typed = value;
-      row->valid = TRUE;
-
-      if (row->info->settles_itself)
-        {
-          /* Nothing is written now: the customer pays the QR, the provider says so. */
-          set_message (row, _("Press Generate QR and show it to the customer. The bill is paid when their bank confirms."),
-                       FALSE);
-          qr_sum += value;
-        }
-      else if (!row->info->gives_change)
-        {
-          set_message (row, NULL, FALSE);
-          row->record = value;
-          fixed_sum += value;
-        }
+      if (read_row (self, row, &parts[n_parts]))
+        part_rows[n_parts++] = row;
       else
-        {
-          set_message (row, NULL, FALSE);
-        }
+        all_valid = FALSE;
     }
 
-  if (fixed_sum + qr_sum > self->due)
+  if (!tb_split_compute (self->due, parts, n_parts, &split))
+    all_valid = FALSE;
+
+  for (guint i = 0; i < n_parts; i++)
     {
-      over = TRUE;
-      all_valid = FALSE;
+      MethodRow *row = part_rows[i];
+
+      row->valid = parts[i].problem == TB_SPLIT_OK;
+      row->typed = row->valid ? parts[i].typed : 0;
+      row->record = parts[i].record;
+      show_part (self, row, &parts[i]);
     }
 
-  /* Change-giving methods take what the others (and the QR) leave. */
-  total = MIN (fixed_sum, self->due);
-  for (guint i = 0; i < N_METHODS && !over; i++)
-    {
-      MethodRow *row = &self->rows[i];
-      gint64 left = self->due - total - qr_sum;
-
-      if (!row->valid || !row->info->gives_change)
-        continue;
-
-      if (left <= 0)
-        {
-          set_message (row, _("The other methods already cover what is due."), TRUE);
-          row->valid = FALSE;
-          all_valid = FALSE;
-          continue;
-        }
-
-      row->record = MIN (row->typed, left);
-      total += row->record;
-
-      if (row->typed > row->record)
-        {
-          g_autofree char *change = tb_money_format (row->typed - row->record, self->currency);
-          g_autofree char *msg = g_strdup_printf (_("Change to give back: %s"), change);
-
-          set_message (row, msg, FALSE);
-        }
-    }
-
-  if (!self->payable)
-    {
-      gtk_label_set_label (self->summary_label, "");
-    }
-  else if (over)
-    {
-      g_autofree char *msg = g_strdup_printf (_("Together these amounts are more than the %s still due."),
-                                              due_text);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-  else if (n_checked == 0)
-    {
-      gtk_label_set_label (self->summary_label, _("Tick how the customer pays."));
-    }
-  else if (n_recordable == 0 && all_valid)
-    {
-      gtk_label_set_label (self->summary_label, _("Nothing to record here: the QR payment records itself."));
-    }
-  else if (!all_valid)
-    {
-      gtk_label_set_label (self->summary_label, _("Correct the amounts to record the payment."));
-    }
-  else if (total == self->due)
-    {
-      g_autofree char *amount = tb_money_format (total, self->currency);
-      g_autofree char *msg = g_strdup_printf (_("Pays the bill in full: %s."), amount);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-  else
-    {
-      g_autofree char *amount = tb_money_format (total, self->currency);
-      g_autofree char *left = tb_money_format (self->due - total, self->currency);
-      g_autofree char *msg = g_strdup_printf (_("Pays %s; %s will still be due."), amount, left);
-
-      gtk_label_set_label (self->summary_label, msg);
-    }
-
-  tb_ui_set_css_class (GTK_WIDGET (self->summary_label), "error", self->payable && over);
-
+  show_summary (self, &split, n_checked, all_valid);
   set_can_record (self,
                   self->payable &&
                   !self->in_flight &&
                   self->ledger != NULL &&
-                  n_recordable > 0 &&
+                  split.n_recordable > 0 &&
                   all_valid &&
-                  total > 0);
-  update_generate (self);
+                  split.recorded > 0);
+  tb_payment_panel_update_generate (self);
 }
 
 static void
@@ -396,11 +249,11 @@ update_sensitivity (TbPaymentPanel *self)
       gtk_widget_set_sensitive (GTK_WIDGET (self->rows[i].check), editable);
       gtk_editable_set_editable (GTK_EDITABLE (self->rows[i].entry), editable);
     }
-  update_generate (self);
+  tb_payment_panel_update_generate (self);
 }
 
-static void
-set_in_flight (TbPaymentPanel *self,
+void
+tb_payment_panel_set_in_flight (TbPaymentPanel *self,
                gboolean        in_flight)
 {
   if (self->in_flight == in_flight)
@@ -408,12 +261,12 @@ set_in_flight (TbPaymentPanel *self,
 
   self->in_flight = in_flight;
   update_sensitivity (self);
-  validate (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_BUSY]);
+  tb_payment_panel_validate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), tb_payment_panel_properties [PROP_BUSY]);
 }
 
-static void
-reset_rows (TbPaymentPanel *self)
+void
+tb_payment_panel_reset_rows (TbPaymentPanel *self)
 {
   self->updating = TRUE;
   for (guint i = 0; i < N_METHODS; i++)
@@ -435,7 +288,7 @@ entry_changed_cb (TbPaymentPanel *self,
     return;
 
   g_clear_pointer (&self->attempt_key, g_free);
-  validate (self);
+  tb_payment_panel_validate (self);
 }
 
 static void
@@ -465,7 +318,7 @@ check_toggled_cb (TbPaymentPanel *self,
 
       /* Pre-fill with what is still due after the other ticked methods, so a single method
        * needs no typing and a split needs the first amount only. */
-      validate (self);
+      tb_payment_panel_validate (self);
       for (guint i = 0; i < N_METHODS; i++)
         if (&self->rows[i] != row && self->rows[i].valid)
           others += self->rows[i].info->gives_change ? self->rows[i].record : self->rows[i].typed;
@@ -488,7 +341,7 @@ check_toggled_cb (TbPaymentPanel *self,
     }
   self->updating = FALSE;
 
-  validate (self);
+  tb_payment_panel_validate (self);
 
   if (active && row->unavailable == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
@@ -497,121 +350,77 @@ check_toggled_cb (TbPaymentPanel *self,
     }
 }
 
-static void
-settle_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* The amount entry of one method: numeric, right-aligned, named "amount-<id>". */
+static GtkEntry *
+make_amount_entry (TbPaymentPanel   *self,
+                   const MethodInfo *info)
 {
-  TbPaymentPanel *self = TB_PAYMENT_PANEL (object);
-  SettleOp *op = tb_ledger_task_get_op (result);
-  g_autoptr(GError) error = NULL;
-  gboolean complete;
-  gint64 recorded = 0;
+  g_autofree char *name = g_strdup_printf ("amount-%s", info->id);
+  GtkEntry *entry = GTK_ENTRY (gtk_entry_new ());
 
-  complete = tb_ledger_task_finish (result, &error);
+  gtk_widget_set_name (GTK_WIDGET (entry), name);
+  gtk_entry_set_input_purpose (entry, GTK_INPUT_PURPOSE_NUMBER);
+  gtk_entry_set_placeholder_text (entry, _("Amount"));
+  gtk_editable_set_alignment (GTK_EDITABLE (entry), 1.0);
+  gtk_widget_add_css_class (GTK_WIDGET (entry), "numeric");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->amount_label),
+                                  -1);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (entry_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  return entry;
+}
 
-  for (guint i = 0; i < op->n_done; i++)
-    if (!op->results[i].already_settled)
-      recorded += op->requests[i].amount;
+static GtkLabel *
+make_message_label (const MethodInfo *info)
+{
+  g_autofree char *name = g_strdup_printf ("message-%s", info->id);
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
 
-  set_in_flight (self, FALSE);
+  gtk_widget_set_name (GTK_WIDGET (label), name);
+  gtk_label_set_xalign (label, 0.0);
+  gtk_label_set_wrap (label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (label), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
 
-  if (complete)
-    {
-      /* A new attempt starts from a clean form with a new key. */
-      reset_rows (self);
-      validate (self);
-    }
+  return label;
+}
+
+/* One method: its check button ("method-<id>") and, revealed while it is ticked, the amount
+ * (with Generate QR for a QR method) and the message under it. */
+static GtkWidget *
+make_method_row (TbPaymentPanel *self,
+                 MethodRow      *row)
+{
+  g_autofree char *check_name = g_strdup_printf ("method-%s", row->info->id);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+  gtk_widget_add_css_class (box, "payment-method");
+
+  row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_(row->info->label)));
+  gtk_widget_set_name (GTK_WIDGET (row->check), check_name);
+  g_signal_connect_object (row->check, "toggled", G_CALLBACK (check_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->check));
+
+  gtk_widget_set_margin_start (inner, 28);
+  gtk_widget_set_margin_bottom (inner, 6);
+  row->entry = make_amount_entry (self, row->info);
+  if (row->info->settles_itself)
+    gtk_box_append (GTK_BOX (inner), tb_payment_panel_make_qr_line (self, row));
   else
-    {
-      /* Keep the input and the key: pressing Record again retries only what is missing. */
-      tb_ui_show_error (GTK_WIDGET (self),
-                        op->n_done > 0 ? _("Payment Only Partly Recorded") : _("Payment Not Recorded"),
-                        error);
-    }
+    gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->entry));
+  row->message = make_message_label (row->info);
+  gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->message));
 
-  g_signal_emit (self, signals [SETTLED], 0, op->bill_id, complete, recorded,
-                 complete ? op->change : 0);
-}
+  row->revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (row->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (row->revealer, inner);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->revealer));
 
-static void
-record_clicked_cb (TbPaymentPanel *self,
-                   GtkButton      *button)
-{
-  tb_payment_panel_record (self);
-}
-
-static void
-generate_clicked_cb (TbPaymentPanel *self)
-{
-  tb_payment_panel_generate_qr (self);
-}
-
-static void
-set_generating (TbPaymentPanel *self,
-                gboolean        generating)
-{
-  if (self->generating == generating)
-    return;
-
-  self->generating = generating;
-  update_generate (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_GENERATING]);
-}
-
-static gboolean
-clear_qr_rows_cb (gpointer user_data)
-{
-  TbPaymentPanel *self = user_data;
-
-  self->clear_qr_source = 0;
-  set_generating (self, FALSE);
-  for (guint i = 0; i < N_METHODS; i++)
-    if (self->rows[i].info->settles_itself)
-      {
-        self->updating = TRUE;
-        gtk_check_button_set_active (self->rows[i].check, FALSE);
-        gtk_revealer_set_reveal_child (self->rows[i].revealer, FALSE);
-        gtk_editable_set_text (GTK_EDITABLE (self->rows[i].entry), "");
-        self->updating = FALSE;
-      }
-  validate (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-qr_opened_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TbPaymentPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TbIntent) intent = NULL;
-
-  intent = tb_payment_service_open_finish (TB_PAYMENT_SERVICE (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (intent == NULL)
-    {
-      set_generating (self, FALSE);
-      g_signal_emit (self, signals [QR_READY], 0, NULL);
-      /* The intent (and its number) is kept: pressing Generate again reuses it. */
-      tb_qpay_show_error (GTK_WIDGET (self), _("QR Not Created"), error);
-      return;
-    }
-
-  g_signal_emit (self, signals [QR_READY], 0, intent);
-
-  /* The QR now lives in the ledger and on the bill page ("QPay invoice pending"): the form
-   * is done with it. Cleared once the QR window has drawn the QR, not in the same frame. */
-  if (self->clear_qr_source == 0)
-    self->clear_qr_source = g_idle_add_full (G_PRIORITY_LOW, clear_qr_rows_cb, self, NULL);
+  return box;
 }
 
 static void
@@ -619,78 +428,8 @@ build_rows (TbPaymentPanel *self)
 {
   for (guint i = 0; i < N_METHODS; i++)
     {
-      MethodRow *row = &self->rows[i];
-      g_autofree char *check_name = g_strdup_printf ("method-%s", method_infos[i].id);
-      g_autofree char *entry_name = g_strdup_printf ("amount-%s", method_infos[i].id);
-      g_autofree char *message_name = g_strdup_printf ("message-%s", method_infos[i].id);
-      GtkWidget *box;
-      GtkWidget *inner;
-
-      row->info = &method_infos[i];
-
-      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-      gtk_widget_add_css_class (box, "payment-method");
-
-      row->check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_(row->info->label)));
-      gtk_widget_set_name (GTK_WIDGET (row->check), check_name);
-      g_signal_connect_object (row->check, "toggled", G_CALLBACK (check_toggled_cb), self,
-                               G_CONNECT_SWAPPED);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->check));
-
-      inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-      gtk_widget_set_margin_start (inner, 28);
-      gtk_widget_set_margin_bottom (inner, 6);
-
-      row->entry = GTK_ENTRY (gtk_entry_new ());
-      gtk_widget_set_name (GTK_WIDGET (row->entry), entry_name);
-      gtk_entry_set_input_purpose (row->entry, GTK_INPUT_PURPOSE_NUMBER);
-      gtk_entry_set_placeholder_text (row->entry, _("Amount"));
-      gtk_editable_set_alignment (GTK_EDITABLE (row->entry), 1.0);
-      gtk_widget_add_css_class (GTK_WIDGET (row->entry), "numeric");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row->entry),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(row->info->amount_label),
-                                      -1);
-      g_signal_connect_object (row->entry, "changed", G_CALLBACK (entry_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-
-      if (row->info->settles_itself)
-        {
-          g_autofree char *generate_name = g_strdup_printf ("generate-%s", method_infos[i].id);
-          GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-
-          row->generate = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Generate QR")));
-          gtk_widget_set_name (GTK_WIDGET (row->generate), generate_name);
-          gtk_widget_set_tooltip_text (GTK_WIDGET (row->generate),
-                                       _("Make the QR for this amount (Enter in the amount)"));
-          gtk_widget_add_css_class (GTK_WIDGET (row->generate), "suggested-action");
-          g_signal_connect_object (row->generate, "clicked", G_CALLBACK (generate_clicked_cb), self,
-                                   G_CONNECT_SWAPPED);
-          g_signal_connect_object (row->entry, "activate", G_CALLBACK (generate_clicked_cb), self,
-                                   G_CONNECT_SWAPPED);
-          gtk_widget_set_hexpand (GTK_WIDGET (row->entry), TRUE);
-          gtk_box_append (GTK_BOX (line), GTK_WIDGET (row->entry));
-          gtk_box_append (GTK_BOX (line), GTK_WIDGET (row->generate));
-          gtk_box_append (GTK_BOX (inner), line);
-        }
-      else
-        {
-          gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->entry));
-        }
-
-      row->message = GTK_LABEL (gtk_label_new (NULL));
-      gtk_widget_set_name (GTK_WIDGET (row->message), message_name);
-      gtk_label_set_xalign (row->message, 0.0);
-      gtk_label_set_wrap (row->message, TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (row->message), "caption");
-      gtk_widget_set_visible (GTK_WIDGET (row->message), FALSE);
-      gtk_box_append (GTK_BOX (inner), GTK_WIDGET (row->message));
-
-      row->revealer = GTK_REVEALER (gtk_revealer_new ());
-      gtk_revealer_set_transition_type (row->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
-      gtk_revealer_set_child (row->revealer, inner);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->revealer));
-
-      gtk_box_append (self->methods_box, box);
+      self->rows[i].info = &method_infos[i];
+      gtk_box_append (self->methods_box, make_method_row (self, &self->rows[i]));
     }
 }
 
@@ -765,7 +504,7 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    *
    * Whether the input is valid and Record would start recording now.
    */
-  properties [PROP_CAN_RECORD] =
+  tb_payment_panel_properties [PROP_CAN_RECORD] =
     g_param_spec_boolean ("can-record", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -774,7 +513,7 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    *
    * Whether a payment is being written to the ledger.
    */
-  properties [PROP_BUSY] =
+  tb_payment_panel_properties [PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -783,11 +522,11 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    *
    * Whether a QR is being made (Generate QR was pressed and the provider has not answered).
    */
-  properties [PROP_GENERATING] =
+  tb_payment_panel_properties [PROP_GENERATING] =
     g_param_spec_boolean ("generating", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, N_PROPS, tb_payment_panel_properties);
 
   /**
    * TbPaymentPanel::qr-requested:
@@ -796,7 +535,7 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    * Generate QR was pressed and the request is on its way: a good moment to open the QR
    * window in its "Creating the QR…" state.
    */
-  signals [QR_REQUESTED] =
+  tb_payment_panel_signals [QR_REQUESTED] =
     g_signal_new ("qr-requested",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -812,7 +551,7 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    * The answer to Generate QR: show the QR (a new one, or the bill's open one for the same
    * amount).
    */
-  signals [QR_READY] =
+  tb_payment_panel_signals [QR_READY] =
     g_signal_new ("qr-ready",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -828,7 +567,7 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
    *
    * Emitted when a recording finished, successfully or not: the bill must be read again.
    */
-  signals [SETTLED] =
+  tb_payment_panel_signals [SETTLED] =
     g_signal_new ("settled",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -841,7 +580,8 @@ tb_payment_panel_class_init (TbPaymentPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, methods_box);
   gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, TbPaymentPanel, record_button);
-  gtk_widget_class_bind_template_callback (widget_class, record_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "record_clicked_cb",
+                                                G_CALLBACK (tb_payment_panel_record_clicked_cb));
 }
 
 static void
@@ -858,7 +598,7 @@ tb_payment_panel_init (TbPaymentPanel *self)
   tb_payment_panel_set_method_available (self, TB_METHOD_QPAY,
                                          _("QPay is not configured yet. Take the payment another way for now."));
   update_sensitivity (self);
-  validate (self);
+  tb_payment_panel_validate (self);
 }
 
 GtkWidget *
@@ -881,7 +621,7 @@ tb_payment_panel_set_bill (TbPaymentPanel *self,
 
   bill_id = bill != NULL ? bill->id : 0;
   if (bill_id != self->bill_id)
-    reset_rows (self);
+    tb_payment_panel_reset_rows (self);
 
   self->bill_id = bill_id;
   self->due = bill != NULL ? tb_bill_get_due (bill) : 0;
@@ -895,6 +635,14 @@ tb_payment_panel_set_bill (TbPaymentPanel *self,
     gtk_label_set_label (self->state_label, _("This bill is void: it takes no payments."));
   else if (self->due <= 0 && bill->total == 0)
     gtk_label_set_label (self->state_label, _("Add a line before taking a payment."));
+  else if (tb_ui_bill_is_overpaid (bill))
+    {
+      g_autofree char *over = tb_money_format (bill->paid - bill->total, self->currency);
+      g_autofree char *text = g_strdup_printf (_("This bill is overpaid by %s: refund the difference instead of taking a payment."),
+                                               over);
+
+      gtk_label_set_label (self->state_label, text);
+    }
   else if (self->due <= 0)
     gtk_label_set_label (self->state_label, _("Nothing is due on this bill."));
   else
@@ -903,10 +651,10 @@ tb_payment_panel_set_bill (TbPaymentPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->methods_box), self->payable);
 
   if (!self->payable)
-    reset_rows (self);
+    tb_payment_panel_reset_rows (self);
 
   update_sensitivity (self);
-  validate (self);
+  tb_payment_panel_validate (self);
 }
 
 void
@@ -925,64 +673,7 @@ tb_payment_panel_set_method_available (TbPaymentPanel  *self,
       self->rows[i].unavailable = g_strdup (reason);
     }
 
-  validate (self);
-}
-
-gboolean
-tb_payment_panel_record (TbPaymentPanel *self)
-{
-  SettleOp *op;
-
-  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
-
-  /* The double-press guard: nothing starts while a recording is in flight, and the
-   * button is insensitive until it finishes. */
-  if (self->in_flight)
-    return FALSE;
-
-  validate (self);
-  if (!self->can_record)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return FALSE;
-    }
-
-  if (self->attempt_key == NULL)
-    self->attempt_key = g_uuid_string_random ();
-
-  op = g_new0 (SettleOp, 1);
-  op->bill_id = self->bill_id;
-  op->currency = g_strdup (self->currency);
-
-  for (guint i = 0; i < N_METHODS; i++)
-    {
-      const MethodRow *row = &self->rows[i];
-      TbSettleRequest *request;
-
-      if (!row_is_checked (row) || !row->valid || row->record <= 0 || row->info->settles_itself)
-        continue;
-
-      request = &op->requests[op->n_requests];
-      op->txn_ids[op->n_requests] = g_strdup_printf ("%s:%s", self->attempt_key, row->info->id);
-      request->bill_id = self->bill_id;
-      request->method = row->info->method;
-      request->amount = row->record;
-      request->provider_txn_id = op->txn_ids[op->n_requests];
-      request->reference = NULL;
-      request->intent_id = 0;
-      request->tendered = row->info->gives_change ? row->typed : 0;
-      if (row->info->gives_change)
-        op->change += row->typed - row->record;
-      op->n_requests++;
-    }
-
-  g_assert (op->n_requests > 0);
-
-  set_in_flight (self, TRUE);
-  tb_ledger_task_run (self->ledger, self, settle_op_run, op, (GDestroyNotify) settle_op_free,
-                  self->cancellable, settle_cb, NULL);
-
-  return TRUE;
+  tb_payment_panel_validate (self);
 }
 
 gboolean
@@ -997,54 +688,4 @@ tb_payment_panel_get_busy (TbPaymentPanel *self)
 {
   g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
   return self->in_flight;
-}
-
-void
-tb_payment_panel_set_payment_service (TbPaymentPanel   *self,
-                                      TbPaymentService *service)
-{
-  g_return_if_fail (TB_IS_PAYMENT_PANEL (self));
-  g_return_if_fail (service == NULL || TB_IS_PAYMENT_SERVICE (service));
-
-  if (g_set_object (&self->service, service))
-    validate (self);
-}
-
-gboolean
-tb_payment_panel_generate_qr (TbPaymentPanel *self)
-{
-  MethodRow *row = NULL;
-
-  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
-
-  for (guint i = 0; i < N_METHODS; i++)
-    if (self->rows[i].info->settles_itself)
-      row = &self->rows[i];
-  g_assert (row != NULL);
-
-  /* The double-press guard: one QR request at a time (and the service reuses the bill's
-   * open QR for the same amount anyway). */
-  if (self->generating || self->in_flight)
-    return FALSE;
-
-  validate (self);
-  if (!self->payable || self->service == NULL || !row_is_checked (row) || !row->valid)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return FALSE;
-    }
-
-  set_generating (self, TRUE);
-  tb_payment_service_open_async (self->service, self->bill_id, row->typed, self->cancellable,
-                                 qr_opened_cb, g_object_ref (self));
-  g_signal_emit (self, signals [QR_REQUESTED], 0, row->typed);
-
-  return TRUE;
-}
-
-gboolean
-tb_payment_panel_get_generating (TbPaymentPanel *self)
-{
-  g_return_val_if_fail (TB_IS_PAYMENT_PANEL (self), FALSE);
-  return self->generating;
 }

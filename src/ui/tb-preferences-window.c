@@ -10,7 +10,8 @@
 
 #include "tb-customer-dialog.h"
 #include "tb-preferences-window.h"
-#include "tb-receipt-view.h"
+#include "tb-qpay-preferences-page.h"
+#include "tb-receipt-preferences-page.h"
 #include "tb-ui-util.h"
 
 struct _TbPreferencesWindow

@@ -13,7 +13,7 @@
 #include "receipt/tb-qr.h"
 
 #include "tb-customer-display.h"
-#include "tb-qr-window.h"
+#include "tb-qr-window-private.h"
 #include "tb-ui-util.h"
 
 /* A phone at arm's length reads a module of 6 px on a desktop screen reliably; bigger QRs
@@ -21,61 +21,12 @@
 #define MIN_MODULE_PX 6
 #define TARGET_QR_PX  336
 
-struct _TbQrWindow
-{
-  AdwWindow            parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
-  GtkButton           *customer_button;
-  GtkLabel            *demo_label;
-  GtkStack            *qr_stack;
-  GtkPicture          *qr_picture;
-  GtkLabel            *ended_label;
-  GtkLabel            *amount_label;
-  GtkLabel            *bill_label;
-  GtkImage            *status_icon;
-  GtkLabel            *status_label;
-  GtkLabel            *countdown_label;
-  GtkBox              *actions_box;
-  GtkButton           *simulate_button;
-  GtkButton           *check_button;
-  GtkButton           *cancel_button;
-  AdwPreferencesGroup *share_group;
-  GtkLabel            *qr_text_label;
-  AdwActionRow        *short_url_row;
-  AdwPreferencesGroup *links_group;
-  GtkListBox          *links_list;
-  GtkButton           *close_button;
-
-  TbQpaySetup         *setup;
-  TbPaymentService    *service;
-  TbIntent            *intent;          /* NULL while the QR is being made */
-  gint64               bill_id;
-  TbPaymentWatcher    *watcher;
-  TbQrMatrix          *matrix;
-  GdkTexture          *texture;
-  GtkWidget           *customer_display;
-  GCancellable        *cancellable;
-  char                *amount_text;
-
-  guint                countdown_source;
-  guint                close_source;
-  guint                details_source;
-  gulong               details_paint_id;
-  gboolean             details_pending;
-  gboolean             final;
-  gboolean             manual_check;
-  gboolean             cancelling;
-};
-
 G_DEFINE_FINAL_TYPE (TbQrWindow, tb_qr_window, ADW_TYPE_WINDOW)
 
 /* ---- helpers ---- */
 
-static void
-toast (TbQrWindow *self,
+void
+tb_qr_window_toast (TbQrWindow *self,
        const char *text)
 {
   AdwToast *item = adw_toast_new (text);
@@ -191,7 +142,7 @@ show_final (TbQrWindow    *self,
       set_status (self, "emblem-ok-symbolic", C_("QR status", "Paid"), "success");
       if (self->customer_display != NULL)
         tb_customer_display_set_paid (TB_CUSTOMER_DISPLAY (self->customer_display));
-      /* The bill page and the toast on the main window say the rest; this window goes. */
+      /* The bill page and the tb_qr_window_toast on the main window say the rest; this window goes. */
       self->close_source = g_timeout_add (tb_qpay_setup_get_paid_close_ms (self->setup), close_cb, self);
       return;
 
@@ -294,69 +245,6 @@ intent_changed_cb (TbQrWindow  *self,
     show_final (self, (TbIntentState) state);
 }
 
-static void
-copy_text (TbQrWindow *self,
-           const char *text)
-{
-  if (text == NULL)
-    return;
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  toast (self, _("Copied"));
-}
-
-static void
-copy_link_clicked_cb (TbQrWindow *self,
-                      GtkButton  *button)
-{
-  copy_text (self, g_object_get_data (G_OBJECT (button), "link"));
-}
-
-static void
-fill_links (TbQrWindow *self)
-{
-  g_autoptr(GPtrArray) links = tb_provider_links_from_json (self->intent->deep_links);
-
-  for (guint i = 0; i < links->len; i++)
-    {
-      const TbProviderLink *link = links->pdata[i];
-      GtkWidget *row;
-      GtkWidget *button;
-      g_autofree char *tooltip = NULL;
-      const char *title;
-
-      if (link->link == NULL)
-        continue;
-
-      title = link->description != NULL ? link->description : link->name;
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : "");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), link->link);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-
-      /* Deep links open a bank app: on this computer there is none, so they are copied to be
-       * sent to the customer's phone, never opened here. */
-      button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-      gtk_widget_set_name (button, "qr-copy-link");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      tooltip = g_strdup_printf (_("Copy the link for %s"), title != NULL ? title : "");
-      gtk_widget_set_tooltip_text (button, tooltip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
-                                      -1);
-      g_object_set_data_full (G_OBJECT (button), "link", g_strdup (link->link), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (copy_link_clicked_cb), self,
-                               G_CONNECT_SWAPPED);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-      gtk_list_box_append (self->links_list, row);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->links_group), links->len > 0);
-}
-
 static gboolean
 draw_qr (TbQrWindow  *self,
          GError     **error)
@@ -412,7 +300,7 @@ simulate_clicked_cb (TbQrWindow *self)
       g_autofree char *text = g_strdup_printf (_("The simulator did not take the payment: %s"),
                                                error->message);
 
-      toast (self, text);
+      tb_qr_window_toast (self, text);
       return;
     }
 
@@ -486,20 +374,6 @@ cancel_clicked_cb (TbQrWindow *self)
 }
 
 static void
-copy_text_clicked_cb (TbQrWindow *self)
-{
-  if (self->intent != NULL)
-    copy_text (self, self->intent->qr_text);
-}
-
-static void
-copy_url_clicked_cb (TbQrWindow *self)
-{
-  if (self->intent != NULL)
-    copy_text (self, self->intent->short_url);
-}
-
-static void
 customer_display_destroyed_cb (TbQrWindow *self)
 {
   self->customer_display = NULL;
@@ -534,7 +408,6 @@ close_clicked_cb (TbQrWindow *self)
 
 /* ---- GObject / GtkWidget ---- */
 
-static void schedule_details (TbQrWindow *self);
 
 static void
 tb_qr_window_map (GtkWidget *widget)
@@ -544,7 +417,7 @@ tb_qr_window_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (tb_qr_window_parent_class)->map (widget);
   start_live (self);
   if (self->details_pending)
-    schedule_details (self);
+    tb_qr_window_schedule_details (self);
 }
 
 static void
@@ -638,8 +511,10 @@ tb_qr_window_class_init (TbQrWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, simulate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, copy_text_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, copy_url_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "copy_text_clicked_cb",
+                                                G_CALLBACK (tb_qr_window_copy_text_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "copy_url_clicked_cb",
+                                                G_CALLBACK (tb_qr_window_copy_url_clicked_cb));
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -652,58 +527,6 @@ tb_qr_window_init (TbQrWindow *self)
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_name (GTK_WIDGET (self), "qr-window");
-}
-
-/* ---- public API ---- */
-
-/* The QR text, short link and bank links: useful, but not for the first look at the QR.
- * They are filled in right after the frame that shows the QR, so that frame comes sooner. */
-static gboolean
-fill_details_cb (gpointer user_data)
-{
-  TbQrWindow *self = user_data;
-
-  self->details_source = 0;
-  if (self->intent == NULL || self->final)
-    return G_SOURCE_REMOVE;
-
-  gtk_label_set_label (self->qr_text_label, self->intent->qr_text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->qr_text_label), self->intent->qr_text);
-  if (self->intent->short_url != NULL)
-    adw_action_row_set_subtitle (self->short_url_row, self->intent->short_url);
-  gtk_widget_set_visible (GTK_WIDGET (self->short_url_row), self->intent->short_url != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->share_group), TRUE);
-  fill_links (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-details_after_paint_cb (GdkFrameClock *clock,
-                        TbQrWindow    *self)
-{
-  g_signal_handler_disconnect (clock, self->details_paint_id);
-  self->details_paint_id = 0;
-  if (self->details_source == 0)
-    self->details_source = g_idle_add (fill_details_cb, self);
-}
-
-static void
-schedule_details (TbQrWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->details_pending = TRUE;
-      return;
-    }
-
-  self->details_pending = FALSE;
-  if (self->details_paint_id == 0)
-    self->details_paint_id = g_signal_connect (clock, "after-paint",
-                                               G_CALLBACK (details_after_paint_cb), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -758,35 +581,37 @@ tb_qr_window_new_pending (GtkWindow   *parent,
   return GTK_WIDGET (self);
 }
 
-void
-tb_qr_window_set_intent (TbQrWindow     *self,
-                         const TbIntent *intent)
+/* The window's own copy of what it shows (the caller's intent may go away). */
+static TbIntent *
+copy_intent (const TbIntent *intent)
+{
+  TbIntent *copy = g_new0 (TbIntent, 1);
+
+  copy->id = intent->id;
+  copy->bill_id = intent->bill_id;
+  copy->bill_number = g_strdup (intent->bill_number);
+  copy->sender_invoice_no = g_strdup (intent->sender_invoice_no);
+  copy->environment = g_strdup (intent->environment);
+  copy->amount = intent->amount;
+  copy->state = intent->state;
+  copy->provider_invoice_id = g_strdup (intent->provider_invoice_id);
+  copy->qr_text = g_strdup (intent->qr_text);
+  copy->short_url = g_strdup (intent->short_url);
+  copy->deep_links = g_strdup (intent->deep_links);
+  copy->expires_us = intent->expires_us;
+
+  return copy;
+}
+
+/* The amount and the QR itself, or why it cannot be drawn. */
+static void
+show_qr (TbQrWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  gboolean simulated;
-
-  g_return_if_fail (TB_IS_QR_WINDOW (self));
-  g_return_if_fail (self->intent == NULL);
-  g_return_if_fail (intent != NULL && intent->qr_text != NULL);
-
-  self->intent = g_new0 (TbIntent, 1);
-  self->intent->id = intent->id;
-  self->intent->bill_id = intent->bill_id;
-  self->intent->bill_number = g_strdup (intent->bill_number);
-  self->intent->sender_invoice_no = g_strdup (intent->sender_invoice_no);
-  self->intent->environment = g_strdup (intent->environment);
-  self->intent->amount = intent->amount;
-  self->intent->state = intent->state;
-  self->intent->provider_invoice_id = g_strdup (intent->provider_invoice_id);
-  self->intent->qr_text = g_strdup (intent->qr_text);
-  self->intent->short_url = g_strdup (intent->short_url);
-  self->intent->deep_links = g_strdup (intent->deep_links);
-  self->intent->expires_us = intent->expires_us;
-  self->bill_id = intent->bill_id;
 
   /* A reused QR may be for another amount than was asked for: show the QR's own. */
   g_free (self->amount_text);
-  self->amount_text = tb_money_format (intent->amount, "MNT");
+  self->amount_text = tb_money_format (self->intent->amount, "MNT");
   gtk_label_set_label (self->amount_label, self->amount_text);
 
   if (!draw_qr (self, &error))
@@ -807,17 +632,38 @@ tb_qr_window_set_intent (TbQrWindow     *self,
       gtk_stack_set_visible_child_name (self->qr_stack, "qr");
       gtk_widget_set_sensitive (GTK_WIDGET (self->customer_button), TRUE);
     }
+}
+
+/* The watcher that polls the provider for this QR and moves the window along. */
+static void
+start_watching (TbQrWindow *self)
+{
+  self->watcher = tb_payment_watcher_new (self->service, self->intent->id, self->intent->expires_us);
+  tb_qpay_setup_configure_watcher (self->setup, self->watcher);
+  g_signal_connect_object (self->watcher, "changed", G_CALLBACK (watcher_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+void
+tb_qr_window_set_intent (TbQrWindow     *self,
+                         const TbIntent *intent)
+{
+  gboolean simulated;
+
+  g_return_if_fail (TB_IS_QR_WINDOW (self));
+  g_return_if_fail (self->intent == NULL);
+  g_return_if_fail (intent != NULL && intent->qr_text != NULL);
+
+  self->intent = copy_intent (intent);
+  self->bill_id = intent->bill_id;
+  show_qr (self);
 
   simulated = g_strcmp0 (intent->environment, "sim") == 0 && tb_qpay_setup_get_sim (self->setup) != NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), simulated);
   gtk_widget_set_visible (GTK_WIDGET (self->simulate_button), simulated);
   gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
 
-  self->watcher = tb_payment_watcher_new (self->service, intent->id, intent->expires_us);
-  tb_qpay_setup_configure_watcher (self->setup, self->watcher);
-  g_signal_connect_object (self->watcher, "changed", G_CALLBACK (watcher_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-
+  start_watching (self);
   set_status (self, "emblem-synchronizing-symbolic", _("Waiting for payment"), NULL);
   update_countdown (self);
 
@@ -829,7 +675,7 @@ tb_qr_window_set_intent (TbQrWindow     *self,
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     start_live (self);
-  schedule_details (self);
+  tb_qr_window_schedule_details (self);
 }
 
 GtkWidget *

@@ -181,3 +181,35 @@ tb_ui_editable_dup_text (GtkEditable *editable)
 
   return g_steal_pointer (&text);
 }
+
+const char *
+tb_ui_bill_status_label (TbBillStatus status,
+                         gboolean     overpaid)
+{
+  if (overpaid)
+    return C_("bill status", "Overpaid");
+
+  return tb_bill_status_to_label (status);
+}
+
+const char *
+tb_ui_bill_status_class (TbBillStatus status,
+                         gboolean     overpaid)
+{
+  static const char * const classes[] = {
+    "status-open", "status-partial", "status-paid", "status-void",
+  };
+
+  if (overpaid)
+    return "status-overpaid";
+  if ((guint) status >= G_N_ELEMENTS (classes))
+    return "status-void";
+
+  return classes[status];
+}
+
+gboolean
+tb_ui_bill_is_overpaid (const TbBill *bill)
+{
+  return bill != NULL && (bill->overpaid || bill->paid > bill->total);
+}

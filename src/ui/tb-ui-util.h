@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "core/tb-bill.h"
+
 G_BEGIN_DECLS
 
 /* The schema every window reads; the Devel flavour shares it. */
@@ -33,6 +35,16 @@ gboolean     tb_ui_settings_has_key  (GSettings    *settings,
 void         tb_ui_set_css_class     (GtkWidget    *widget,
                                       const char   *css_class,
                                       gboolean      set);
+/* The status staff see. An overpaid bill (more paid than its total, or money on a void bill)
+ * is shown as "Overpaid", never as plain "Paid": the difference must go back. */
+const char  *tb_ui_bill_status_label (TbBillStatus  status,
+                                      gboolean      overpaid);
+/* The matching CSS class of the .bill-status pill: status-open, -partial, -paid, -void or
+ * -overpaid. */
+const char  *tb_ui_bill_status_class (TbBillStatus  status,
+                                      gboolean      overpaid);
+/* Whether @bill is overpaid (the ledger's flag, or more paid than the total). */
+gboolean     tb_ui_bill_is_overpaid  (const TbBill *bill);
 /* Trimmed copy of an editable's text, NULL when empty. */
 char        *tb_ui_editable_dup_text (GtkEditable  *editable);
 

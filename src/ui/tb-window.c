@@ -18,42 +18,7 @@
 #include "tb-qr-window.h"
 #include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
-#include "tb-window.h"
-
-struct _TbWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  AdwWindowTitle       *sidebar_title;
-  GtkMenuButton        *menu_button;
-  GtkWindow            *shortcuts_window;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *list_stack;
-  GtkListView          *bill_list;
-  AdwStatusPage        *empty_page;
-  AdwWindowTitle       *content_title;
-  GtkStack             *content_stack;
-  AdwBin               *bill_page_bin;
-  TbBillPage           *bill_page;     /* made on first use, see ensure_bill_page() */
-  AdwStatusPage        *error_page;
-  GtkRevealer          *demo_revealer;
-  GtkLabel             *demo_label;
-
-  TbLedger             *ledger;
-  GSettings            *settings;
-  TbBillListModel      *model;
-  GtkSingleSelection   *selection;
-  GCancellable         *cancellable;
-  TbQpaySetup          *qpay;
-
-  char                 *filter;
-  guint                 show_all_source;
-  gboolean              reselecting;
-  gboolean              creating_bill;
-};
+#include "tb-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TbWindow, tb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -67,57 +32,14 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
-static const struct {
-  const char   *name;
-  TbBillFilter  filter;
-} filters[] = {
-  { "open", TB_BILL_FILTER_OPEN },
-  { "paid", TB_BILL_FILTER_PAID },
-  { "all", TB_BILL_FILTER_ALL },
-  { "today", TB_BILL_FILTER_TODAY },
-};
-
-typedef struct
-{
-  gint64  bill_id;
-  char   *number;
-} CreateBillOp;
-
-static void
-create_bill_op_free (CreateBillOp *op)
-{
-  g_free (op->number);
-  g_free (op);
-}
-
-static gboolean
-create_bill_op_run (TbLedger  *ledger,
-                    gpointer   data,
-                    GError   **error)
-{
-  CreateBillOp *op = data;
-
-  return tb_ledger_create_bill (ledger, 0, NULL, &op->bill_id, &op->number, error);
-}
-
-static TbBillFilter
-filter_from_name (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
-    if (g_strcmp0 (filters[i].name, name) == 0)
-      return filters[i].filter;
-
-  return TB_BILL_FILTER_OPEN;
-}
-
 static void bill_changed_cb (TbWindow   *self,
                              gint64      bill_id,
                              TbBillPage *page);
 
 /* The bill page is the biggest widget tree in the window and is not needed for the first
  * frame (nothing is selected at start), so it is built when the first bill is opened. */
-static TbBillPage *
-ensure_bill_page (TbWindow *self)
+TbBillPage *
+tb_window_ensure_bill_page (TbWindow *self)
 {
   if (self->bill_page == NULL)
     {
@@ -133,8 +55,8 @@ ensure_bill_page (TbWindow *self)
   return self->bill_page;
 }
 
-static gint64
-shown_bill_id (TbWindow *self)
+gint64
+tb_window_shown_bill_id (TbWindow *self)
 {
   return self->bill_page != NULL ? tb_bill_page_get_bill_id (self->bill_page) : 0;
 }
@@ -165,164 +87,16 @@ update_content_title (TbWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack, "bill");
 }
 
-static void
-update_list_state (TbWindow *self)
-{
-  guint n = self->model != NULL ? tb_bill_list_model_get_count (self->model) : 0;
-  const char *search = self->model != NULL ? tb_bill_list_model_get_search (self->model) : NULL;
-  const GError *error = self->model != NULL ? tb_bill_list_model_get_error (self->model) : NULL;
-  g_autofree char *count = NULL;
-
-  if (self->model != NULL && !tb_bill_list_model_get_complete (self->model))
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "More than %u bill", "More than %u bills", n), n);
-  else
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bill", "%u bills", n), n);
-  adw_window_title_set_subtitle (self->sidebar_title, self->model != NULL ? count : "");
-
-  if (n > 0)
-    {
-      gtk_stack_set_visible_child_name (self->list_stack, "list");
-      return;
-    }
-
-  if (error != NULL)
-    {
-      adw_status_page_set_icon_name (self->empty_page, "dialog-warning-symbolic");
-      adw_status_page_set_title (self->empty_page, _("Cannot Read the Bills"));
-      adw_status_page_set_description (self->empty_page, error->message);
-    }
-  else if (search != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Nothing matches “%s”. Search by bill number, customer name or whole phone number."),
-                                               search);
-
-      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Matching Bills"));
-      adw_status_page_set_description (self->empty_page, text);
-    }
-  else
-    {
-      adw_status_page_set_icon_name (self->empty_page, "document-new-symbolic");
-      adw_status_page_set_title (self->empty_page, _("No Bills Here"));
-      adw_status_page_set_description (self->empty_page,
-                                       _("Press Ctrl+N for a new bill, or choose another filter."));
-    }
-  gtk_stack_set_visible_child_name (self->list_stack, "empty");
-}
-
-/* The model changed on its own (a search read its next page). Reloads we start ourselves
- * update the state once they are done, not for each of their emissions. */
-static void
-model_changed_cb (TbWindow *self)
-{
-  if (!self->reselecting)
-    update_list_state (self);
-}
-
-/* Selects @bill_id in the list if it was read already, without reopening it. */
-static void
-reselect (TbWindow *self,
-          gint64    bill_id)
-{
-  guint position = bill_id != 0 ? tb_bill_list_model_find (self->model, bill_id)
-                                : GTK_INVALID_LIST_POSITION;
-
-  self->reselecting = TRUE;
-  gtk_single_selection_set_selected (self->selection, position);
-  self->reselecting = FALSE;
-}
-
-static void
-apply_query (TbWindow *self)
-{
-  g_autofree char *search = NULL;
-
-  if (self->model == NULL)
-    return;
-
-  search = tb_ui_editable_dup_text (GTK_EDITABLE (self->search_entry));
-  self->reselecting = TRUE;
-  tb_bill_list_model_set_query (self->model, filter_from_name (self->filter), search);
-  self->reselecting = FALSE;
-  reselect (self, shown_bill_id (self));
-  update_list_state (self);
-}
-
-static void
-open_bill (TbWindow *self,
+void
+tb_window_show_bill (TbWindow *self,
            gint64    bill_id)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!tb_bill_page_load (ensure_bill_page (self), bill_id, &error))
+  if (!tb_bill_page_load (tb_window_ensure_bill_page (self), bill_id, &error))
     tb_ui_show_error (GTK_WIDGET (self), _("Cannot Show the Bill"), error);
 
   update_content_title (self);
-}
-
-/* ---- callbacks ---- */
-
-static void
-selected_item_changed_cb (TbWindow           *self,
-                          GParamSpec         *pspec,
-                          GtkSingleSelection *selection)
-{
-  TbBillItem *item;
-
-  if (self->reselecting)
-    return;
-
-  /* Losing the selection (a reload, a search) leaves the open bill on screen. */
-  item = gtk_single_selection_get_selected_item (selection);
-  if (item == NULL || tb_bill_item_get_id (item) == 0)
-    return;
-
-  if (tb_bill_item_get_id (item) != shown_bill_id (self))
-    open_bill (self, tb_bill_item_get_id (item));
-}
-
-static void
-list_activate_cb (TbWindow    *self,
-                  guint        position,
-                  GtkListView *list)
-{
-  g_autoptr(TbBillItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-  if (item == NULL || tb_bill_item_get_id (item) == 0)
-    return;
-
-  if (tb_bill_item_get_id (item) != shown_bill_id (self))
-    open_bill (self, tb_bill_item_get_id (item));
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-static void
-search_changed_cb (TbWindow       *self,
-                   GtkSearchEntry *entry)
-{
-  apply_query (self);
-}
-
-static void
-search_activate_cb (TbWindow       *self,
-                    GtkSearchEntry *entry)
-{
-  /* Enter in the search opens the first match: "1042 ⏎" is the fastest way to a bill. */
-  apply_query (self);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
-    {
-      gtk_single_selection_set_selected (self->selection, 0);
-      list_activate_cb (self, 0, self->bill_list);
-    }
-}
-
-static void
-stop_search_cb (TbWindow       *self,
-                GtkSearchEntry *entry)
-{
-  gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  apply_query (self);
 }
 
 static void
@@ -334,27 +108,13 @@ bill_changed_cb (TbWindow   *self,
   update_content_title (self);
 }
 
-static gboolean
-show_all_bills_cb (gpointer user_data)
-{
-  TbWindow *self = user_data;
-
-  self->show_all_source = 0;
-  self->reselecting = TRUE;
-  tb_bill_list_model_show_all (self->model);
-  self->reselecting = FALSE;
-  update_list_state (self);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 first_frame_cb (GdkFrameClock *clock,
                 TbWindow      *self)
 {
   g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
   if (self->model != NULL && self->show_all_source == 0)
-    self->show_all_source = g_idle_add (show_all_bills_cb, self);
+    self->show_all_source = g_idle_add (tb_window_show_all_bills_cb, self);
 }
 
 static void
@@ -379,136 +139,6 @@ create_menu_cb (GtkMenuButton *button,
   builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/tb-window-menu.ui");
   gtk_menu_button_set_menu_model (button,
                                   G_MENU_MODEL (gtk_builder_get_object (builder, "primary_menu")));
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
-{
-  gtk_list_item_set_child (list_item, tb_bill_row_new ());
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             gpointer                  user_data)
-{
-  tb_bill_row_set_item (TB_BILL_ROW (gtk_list_item_get_child (list_item)),
-                        gtk_list_item_get_item (list_item));
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  tb_bill_row_set_item (TB_BILL_ROW (gtk_list_item_get_child (list_item)), NULL);
-}
-
-static void
-create_bill_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  TbWindow *self = TB_WINDOW (object);
-  CreateBillOp *op = tb_ledger_task_get_op (result);
-  g_autoptr(GError) error = NULL;
-
-  self->creating_bill = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
-
-  if (!tb_ledger_task_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        tb_ui_show_error (GTK_WIDGET (self), _("Bill Not Created"), error);
-      return;
-    }
-
-  /* Make sure the new bill is in the list: no search, and a filter that shows open bills. */
-  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
-  if (g_strcmp0 (self->filter, "paid") == 0)
-    tb_window_set_filter (self, "open");
-
-  tb_window_reload (self);
-  tb_window_open_bill (self, op->bill_id);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  tb_bill_page_focus_new_line (ensure_bill_page (self));
-}
-
-/* ---- actions ---- */
-
-static void
-new_bill_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TbWindow *self = TB_WINDOW (widget);
-
-  if (self->ledger == NULL || self->creating_bill)
-    return;
-
-  self->creating_bill = TRUE;
-  gtk_widget_action_set_enabled (widget, "win.new-bill", FALSE);
-  tb_ledger_task_run (self->ledger, self, create_bill_op_run, g_new0 (CreateBillOp, 1),
-                  (GDestroyNotify) create_bill_op_free, self->cancellable,
-                  create_bill_cb, NULL);
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  TbWindow *self = TB_WINDOW (widget);
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
-}
-
-static void
-record_payment_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  TbWindow *self = TB_WINDOW (widget);
-
-  if (self->bill_page != NULL)
-    tb_bill_page_record_payment (self->bill_page);
-}
-
-static void
-show_help_overlay_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  TbWindow *self = TB_WINDOW (widget);
-
-  /* Built on first use rather than for every window (see tulbur.gresource.xml). */
-  if (self->shortcuts_window == NULL)
-    {
-      g_autoptr(GtkBuilder) builder = NULL;
-
-      builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/tb-shortcuts-window.ui");
-      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
-      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
-    }
-
-  gtk_window_present (self->shortcuts_window);
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  TbWindow *self = TB_WINDOW (widget);
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- QPay ---- */
@@ -543,7 +173,7 @@ qpay_settled_cb (TbWindow    *self,
 
   tb_window_reload (self);
 
-  if (bill_id != 0 && bill_id == shown_bill_id (self))
+  if (bill_id != 0 && bill_id == tb_window_shown_bill_id (self))
     {
       tb_bill_page_reload (self->bill_page);
       update_content_title (self);
@@ -633,22 +263,23 @@ tb_window_constructed (GObject *object)
     {
       /* Query first, then show: the list view never sees the unfiltered count. */
       self->model = tb_bill_list_model_new (self->ledger);
-      tb_bill_list_model_set_query (self->model, filter_from_name (self->filter), NULL);
+      tb_bill_list_model_set_query (self->model, tb_window_filter_from_name (self->filter), NULL);
       /* Enough rows for a tall screen; the rest right after the first frame. */
       tb_bill_list_model_limit_until_shown (self->model, 40);
       /* A search grows as it is scrolled: keep the count in the header current. */
       g_signal_connect_object (self->model, "notify::complete",
-                               G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (tb_window_model_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "items-changed",
-                               G_CALLBACK (model_changed_cb), self,
+                               G_CALLBACK (tb_window_model_changed_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
-      apply_query (self);
+      tb_window_apply_query (self);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill", self->ledger != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-bill-for-customer", self->ledger != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record-payment", self->ledger != NULL);
-  update_list_state (self);
+  tb_window_update_list_state (self);
   update_content_title (self);
 
 }
@@ -808,35 +439,15 @@ tb_window_class_init (TbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TbWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, TbWindow, demo_revealer);
   gtk_widget_class_bind_template_child (widget_class, TbWindow, demo_label);
-  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-
-  gtk_widget_class_install_action (widget_class, "win.new-bill", NULL, new_bill_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.record-payment", NULL, record_payment_action);
-  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
-                                   show_help_overlay_action);
-  gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
-
-  /* Window-level bindings, so the shortcuts also work when the window runs under a plain
-   * GtkApplication (the widget tests). */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "win.new-bill", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "win.record-payment", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "win.record-payment", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
-                                       "win.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
-                                       "win.show-help-overlay", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_slash, GDK_CONTROL_MASK,
-                                       "win.show-help-overlay", NULL);
+  gtk_widget_class_bind_template_callback_full (widget_class, "list_activate_cb",
+                                                G_CALLBACK (tb_window_list_activate_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
+                                                G_CALLBACK (tb_window_search_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_activate_cb",
+                                                G_CALLBACK (tb_window_search_activate_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "stop_search_cb",
+                                                G_CALLBACK (tb_window_stop_search_cb));
+  tb_window_class_add_actions (widget_class);
 }
 
 static void
@@ -854,12 +465,12 @@ tb_window_init (TbWindow *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (tb_window_selected_item_changed_cb), self, G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (tb_window_setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (tb_window_bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (tb_window_unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->bill_list, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->bill_list, GTK_SELECTION_MODEL (self->selection));
@@ -924,10 +535,10 @@ tb_window_open_bill (TbWindow *self,
 {
   g_return_val_if_fail (TB_IS_WINDOW (self), FALSE);
 
-  open_bill (self, bill_id);
-  reselect (self, bill_id);
+  tb_window_show_bill (self, bill_id);
+  tb_window_reselect (self, bill_id);
 
-  return shown_bill_id (self) == bill_id;
+  return tb_window_shown_bill_id (self) == bill_id;
 }
 
 void
@@ -941,8 +552,8 @@ tb_window_reload (TbWindow *self)
   self->reselecting = TRUE;
   tb_bill_list_model_reload (self->model);
   self->reselecting = FALSE;
-  reselect (self, shown_bill_id (self));
-  update_list_state (self);
+  tb_window_reselect (self, tb_window_shown_bill_id (self));
+  tb_window_update_list_state (self);
 }
 
 void
@@ -965,16 +576,10 @@ void
 tb_window_set_filter (TbWindow   *self,
                       const char *filter)
 {
-  gboolean known = FALSE;
-
   g_return_if_fail (TB_IS_WINDOW (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
-    if (g_strcmp0 (filters[i].name, filter) == 0)
-      known = TRUE;
-
   /* A hand-edited setting must not break the window. */
-  if (!known)
+  if (!tb_window_filter_known (filter))
     filter = "open";
 
   if (g_strcmp0 (self->filter, filter) == 0)
@@ -982,7 +587,7 @@ tb_window_set_filter (TbWindow   *self,
 
   g_free (self->filter);
   self->filter = g_strdup (filter);
-  apply_query (self);
+  tb_window_apply_query (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_FILTER]);
 }
 

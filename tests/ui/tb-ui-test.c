@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "core/tb-money.h"
 #include "tb-test-utils.h"
 #include "tb-ui-test.h"
@@ -26,6 +28,10 @@ tb_ui_test_init (int    *argc,
     return FALSE;
 
   adw_init ();
+
+  /* No blinking cursor: frames stay the same from run to run, and GTK 4.8's blink timer
+   * warns ("unexpected blinking selection") when a test types into a focused entry. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   /* A real, registered application so windows behave as in the app (actions, hold);
    * non-unique so parallel runs never talk to each other. */
@@ -62,10 +68,19 @@ make_settings (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* Mapped and laid out: what a person sees once the first frame is drawn. */
 static gboolean
-window_mapped (gpointer user_data)
+window_drawn (gpointer user_data)
 {
-  return gtk_widget_get_mapped (GTK_WIDGET (user_data));
+  GtkWidget *window = user_data;
+
+  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
+}
+
+gboolean
+tb_ui_window_drawn (gpointer window)
+{
+  return window_drawn (window);
 }
 
 void
@@ -97,7 +112,7 @@ tb_ui_fixture_setup (TbUiFixture   *fixture,
   fixture->window = tb_window_new (application, fixture->ledger, fixture->settings);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 900);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (tb_ui_wait_until (window_mapped, fixture->window, 5000));
+  g_assert_true (tb_ui_wait_until (window_drawn, fixture->window, 5000));
 }
 
 void
@@ -118,7 +133,7 @@ tb_ui_fixture_teardown (TbUiFixture   *fixture,
 
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tb_ui_spin (50);
+  tb_ui_drain ();
 
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->ledger);
@@ -198,14 +213,113 @@ tb_ui_wait_until (TbUiCondition condition,
   return condition (user_data);
 }
 
-void
-tb_ui_spin (guint ms)
+static void
+count_paint_cb (GdkFrameClock *clock,
+                guint         *paints)
 {
-  gboolean expired = FALSE;
+  (*paints)++;
+}
 
-  g_timeout_add (ms, deadline_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
+static gboolean
+painted_enough (gpointer user_data)
+{
+  return *(guint *) user_data >= 2;
+}
+
+void
+tb_ui_wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint paints = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint_cb), &paints);
+  gtk_widget_queue_draw (widget);
+  /* Two: the frame that was already under way may predate what the test just changed. */
+  g_assert_true (tb_ui_wait_until (painted_enough, &paints, 10000));
+  gtk_widget_queue_draw (widget);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+GtkWidget *
+tb_ui_wait_mapped (GtkWidget  *root,
+                   const char *name)
+{
+  GtkWidget *widget = tb_ui_get (root, name);
+
+  if (!tb_ui_wait_until (is_mapped, widget, 10000))
+    g_error ("“%s” did not come on screen", name);
+
+  return widget;
+}
+
+static gboolean
+find_label_text (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label_text (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+gboolean
+tb_ui_shows_text (GtkWidget  *root,
+                  const char *text)
+{
+  return find_label_text (root, text);
+}
+
+void
+tb_ui_drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* On screen: visible, mapped (no hidden stack page, closed revealer or expander above it) and
+ * laid out. */
+static gboolean
+on_screen (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+
+  return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget) &&
+         gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0;
+}
+
+/* Fails the test unless a person could reach @widget: on screen within a few seconds (a
+ * revealer opening, a page being drawn: a person waits for that too) and sensitive, itself
+ * and all its ancestors. */
+void
+tb_ui_assert_reachable (GtkWidget *widget)
+{
+  const char *name = gtk_widget_get_name (widget);
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  if (!tb_ui_wait_until (on_screen, widget, 5000))
+    {
+      if (!gtk_widget_is_visible (widget))
+        g_error ("“%s” (%s) is not visible: nobody could click it", name, type);
+      if (!gtk_widget_get_mapped (widget))
+        g_error ("“%s” (%s) is not on screen: nobody could click it", name, type);
+      g_error ("“%s” (%s) has no size: nobody could click it", name, type);
+    }
+  if (!gtk_widget_is_sensitive (widget))
+    g_error ("“%s” (%s) is insensitive: nobody could click it", name, type);
 }
 
 void
@@ -213,7 +327,19 @@ tb_ui_set_text (GtkWidget  *root,
                 const char *name,
                 const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (tb_ui_get (root, name)), text);
+  tb_ui_type (tb_ui_get (root, name), text);
+}
+
+void
+tb_ui_type (GtkWidget  *widget,
+            const char *text)
+{
+  tb_ui_assert_reachable (widget);
+  if (!gtk_editable_get_editable (GTK_EDITABLE (widget)))
+    g_error ("“%s” is not editable: nobody could type into it", gtk_widget_get_name (widget));
+
+  gtk_widget_grab_focus (widget);
+  gtk_editable_set_text (GTK_EDITABLE (widget), text);
 }
 
 const char *
@@ -238,7 +364,114 @@ void
 tb_ui_click (GtkWidget  *root,
              const char *name)
 {
-  g_signal_emit_by_name (tb_ui_get (root, name), "clicked");
+  tb_ui_click_widget (tb_ui_get (root, name));
+}
+
+static void
+count_clicked_cb (GtkButton *button,
+                  guint     *clicks)
+{
+  (*clicks)++;
+}
+
+static gboolean
+clicked_once (gpointer user_data)
+{
+  return *(guint *) user_data > 0;
+}
+
+void
+tb_ui_click_widget (GtkWidget *widget)
+{
+  guint clicks = 0;
+  gulong id = 0;
+
+  tb_ui_assert_reachable (widget);
+
+  /* The click may well remove the widget (a row rebuilt): keep it alive until it is done. */
+  g_object_ref (widget);
+
+  /* What a click or Space on the focused widget does: buttons go down and emit ::clicked
+   * (running their action) a moment later, check buttons toggle, list rows emit ::activate. */
+  if (GTK_IS_BUTTON (widget))
+    id = g_signal_connect (widget, "clicked", G_CALLBACK (count_clicked_cb), &clicks);
+  if (!gtk_widget_activate (widget))
+    g_error ("“%s” (%s) does not react to a click", gtk_widget_get_name (widget),
+             G_OBJECT_TYPE_NAME (widget));
+  if (id != 0)
+    {
+      if (!tb_ui_wait_until (clicked_once, &clicks, 5000))
+        g_error ("“%s” was activated but never clicked", gtk_widget_get_name (widget));
+      g_signal_handler_disconnect (widget, id);
+    }
+  g_object_unref (widget);
+}
+
+void
+tb_ui_set_checked (GtkWidget  *root,
+                   const char *name,
+                   gboolean    active)
+{
+  GtkWidget *check = tb_ui_get (root, name);
+
+  if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) != active)
+    tb_ui_click_widget (check);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) == active);
+}
+
+static gboolean
+switch_settled (gpointer user_data)
+{
+  GtkSwitch *sw = user_data;
+  gboolean wanted = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (sw), "tb-ui-wanted"));
+
+  return gtk_switch_get_active (sw) == wanted && gtk_switch_get_state (sw) == wanted;
+}
+
+void
+tb_ui_set_switch (GtkWidget  *root,
+                  const char *name,
+                  gboolean    active)
+{
+  GtkWidget *sw = tb_ui_get (root, name);
+
+  if (gtk_switch_get_active (GTK_SWITCH (sw)) == active)
+    return;
+
+  /* A switch slides over before it changes: wait for it, as a person watches it. */
+  tb_ui_click_widget (sw);
+  g_object_set_data (G_OBJECT (sw), "tb-ui-wanted", GINT_TO_POINTER (active));
+  g_assert_true (tb_ui_wait_until (switch_settled, sw, 5000));
+}
+
+static GtkWidget *
+find_text (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+tb_ui_press_enter (GtkWidget *editable)
+{
+  GtkWidget *text = find_text (editable);
+
+  g_assert_nonnull (text);
+  tb_ui_assert_reachable (text);
+  gtk_widget_grab_focus (text);
+  /* Enter is bound to GtkText's ::activate keybinding signal. */
+  g_signal_emit_by_name (text, "activate");
 }
 
 gint64

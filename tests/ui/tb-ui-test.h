@@ -46,9 +46,28 @@ typedef gboolean (*TbUiCondition) (gpointer user_data);
 gboolean    tb_ui_wait_until         (TbUiCondition  condition,
                                       gpointer       user_data,
                                       guint          timeout_ms);
-/* Spins the main loop for @ms. */
-void        tb_ui_spin               (guint          ms);
+/* A TbUiCondition: @window is mapped and laid out (its first frame). */
+gboolean    tb_ui_window_drawn       (gpointer       window);
+/* Waits until @widget's window painted two more frames (what the test changed is on screen). */
+void        tb_ui_wait_painted       (GtkWidget     *widget);
+/* Waits until the widget @name under @root is on screen (fails after 10 s); returns it. */
+GtkWidget  *tb_ui_wait_mapped        (GtkWidget     *root,
+                                      const char    *name);
+/* Whether a label under @root that is on screen (a toast, a message) contains @text. */
+gboolean    tb_ui_shows_text         (GtkWidget     *root,
+                                      const char    *text);
+/* Runs what is pending on the main loop, without waiting for anything new. (There is no
+ * "spin for N ms": wait on a condition with tb_ui_wait_until().) */
+void        tb_ui_drain              (void);
 
+/* Like a person: each fails the test when the widget is invisible, unmapped, without a size
+ * or insensitive (itself or an ancestor). */
+void        tb_ui_assert_reachable   (GtkWidget     *widget);
+/* Focuses an editable entry and replaces its text (fails when it is not editable). */
+void        tb_ui_type               (GtkWidget     *widget,
+                                      const char    *text);
+/* Enter in @editable (an entry, an entry row): its text widget's ::activate. */
+void        tb_ui_press_enter        (GtkWidget     *editable);
 void        tb_ui_set_text           (GtkWidget     *root,
                                       const char    *name,
                                       const char    *text);
@@ -57,6 +76,15 @@ const char *tb_ui_label_text         (GtkWidget     *root,
 guint       tb_ui_count_rows         (GtkWidget     *list_box);
 void        tb_ui_click              (GtkWidget     *root,
                                       const char    *name);
+void        tb_ui_click_widget       (GtkWidget     *widget);
+/* Clicks the switch @name when it is not @active yet, and waits until it has moved. */
+void        tb_ui_set_switch         (GtkWidget     *root,
+                                      const char    *name,
+                                      gboolean       active);
+/* Clicks the check button @name when its state is not @active yet. */
+void        tb_ui_set_checked        (GtkWidget     *root,
+                                      const char    *name,
+                                      gboolean       active);
 
 /* Creates a bill with the given lines directly in @ledger (NULL-terminated triples of
  * description, quantity text, price text); returns its id. */

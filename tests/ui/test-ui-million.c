@@ -12,10 +12,10 @@
 #include "tb-ui-million.h"
 #include "tb-ui-test.h"
 
-/* Bounds generous enough for a loaded CI machine; the real goals (≤ 1.3× a bare window,
- * ≤ 20 ms per search) are measured by bench/ui/bench-ui-list. */
-#define FIRST_FRAME_LIMIT_MS 3000
-#define SEARCH_LIMIT_MS      200
+/* What this test checks is behaviour over a million bills (the first frame comes, counts are
+ * exact, searches page, the end of the list is reachable). How fast is measured, against a
+ * bare window on the same machine, by bench/ui/bench-ui-list: wall-clock limits do not belong
+ * in a test that a loaded machine runs. The times are still reported as test messages. */
 
 #define N_BILLS     1000000
 #define N_CUSTOMERS 200
@@ -121,7 +121,7 @@ million_close (Million *m)
 
   g_signal_handlers_disconnect_by_data (clock, &m->watch);
   gtk_window_destroy (GTK_WINDOW (m->window));
-  tb_ui_spin (50);
+  tb_ui_drain ();
   g_clear_object (&m->ledger);
 }
 
@@ -146,7 +146,6 @@ test_first_frame (void)
 
   million_open (&m);
   g_test_message ("first frame over %u bills: %.1f ms", N_BILLS, m.first_frame_ms);
-  g_assert_cmpfloat (m.first_frame_ms, <, FIRST_FRAME_LIMIT_MS);
 
   /* The default filter (open and partly paid), counted exactly: the header says so in the
    * first frame, and the list holds them all right after it. */
@@ -202,6 +201,21 @@ check_growing (Million *m,
     }
 }
 
+typedef struct
+{
+  Million *m;
+  guint    n;
+} Grown;
+
+static gboolean
+list_grown (gpointer user_data)
+{
+  Grown *grown = user_data;
+
+  return tb_bill_list_model_get_complete (list_model (grown->m)) ||
+         g_list_model_get_n_items (G_LIST_MODEL (tb_window_get_selection (grown->m->window))) > grown->n;
+}
+
 static void
 test_search (void)
 {
@@ -238,7 +252,6 @@ test_search (void)
 
       g_test_message ("search %-22s “%s”: %u bills, %.1f ms (%.1f ms to the painted frame)",
                       searches[i].what, searches[i].text, n, ms, paint_ms);
-      g_assert_cmpfloat (ms, <, SEARCH_LIMIT_MS);
 
       /* Searches are not counted: the model holds the first page and grows a page at a time
        * as the list view reads near its end (it may already have read ahead once). */
@@ -273,10 +286,11 @@ test_search (void)
     timed_search (&m, TB_MILLION_PHONE, &paint_ms);
     while (!tb_bill_list_model_get_complete (list_model (&m)) && rounds++ < 1000)
       {
-        guint n = g_list_model_get_n_items (model);
+        Grown grown = { &m, g_list_model_get_n_items (model) };
 
-        g_object_unref (g_list_model_get_item (model, n - 1));
-        tb_ui_spin (1);
+        /* Reading the last row asks for the next page; it comes in from an idle. */
+        g_object_unref (g_list_model_get_item (model, grown.n - 1));
+        g_assert_true (tb_ui_wait_until (list_grown, &grown, 10000));
       }
     g_assert_true (tb_bill_list_model_get_complete (list_model (&m)));
     g_assert_cmpuint (g_list_model_get_n_items (model), ==, stats.n_with_phone);
@@ -292,6 +306,15 @@ test_search (void)
   }
 
   million_close (&m);
+}
+
+/* The list view has laid out the million rows: there is somewhere to scroll to. */
+static gboolean
+list_scrollable (gpointer user_data)
+{
+  GtkAdjustment *adjustment = user_data;
+
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment);
 }
 
 static void
@@ -315,7 +338,9 @@ test_scroll_to_end (void)
   gtk_widget_activate_action (GTK_WIDGET (m.window), "win.filter", "s", "all");
   list = tb_ui_get (GTK_WIDGET (m.window), "bill-list");
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
-  tb_ui_spin (100);
+  /* The list drawn over the whole table: then there is somewhere to scroll to. */
+  tb_ui_wait_painted (list);
+  g_assert_true (tb_ui_wait_until (list_scrollable, adjustment, 10000));
 
   /* Jumping to the oldest bill reads one page at the far end of the table. */
   wanted.watch = &m.watch;
@@ -328,7 +353,6 @@ test_scroll_to_end (void)
 
   last = g_list_model_get_item (G_LIST_MODEL (tb_window_get_selection (m.window)), N_BILLS - 1);
   g_assert_cmpint (tb_bill_item_get_id (last), ==, 1);
-  g_assert_cmpfloat (ms, <, FIRST_FRAME_LIMIT_MS);
 
   million_close (&m);
 }

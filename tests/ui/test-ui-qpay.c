@@ -128,7 +128,7 @@ run_app (Fixture  *fixture,
   g_assert_true (run.done);
 
   g_object_unref (app);
-  tb_ui_spin (50);
+  tb_ui_drain ();
 }
 
 /* ---- fixture ---- */
@@ -306,7 +306,7 @@ generate (Run        *run,
 {
   GtkWidget *panel = tb_ui_get (win (run), "payment-panel");
 
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (tb_ui_get (win (run), "method-qpay")), TRUE);
+  tb_ui_set_checked (win (run), "method-qpay", TRUE);
   tb_ui_set_text (win (run), "amount-qpay", amount);
   g_assert_true (gtk_widget_get_sensitive (tb_ui_get (win (run), "generate-qpay")));
   tb_ui_click (win (run), "generate-qpay");
@@ -443,7 +443,7 @@ flow_scenario (Fixture *fixture,
   g_assert_true (tb_window_open_bill (run->window, bill_id));
 
   /* Ticking QPay pre-fills what is due; the amount is checked as it is typed. */
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (tb_ui_get (win (run), "method-qpay")), TRUE);
+  tb_ui_set_checked (win (run), "method-qpay", TRUE);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tb_ui_get (win (run), "amount-qpay"))), ==, "12500");
   g_assert_true (gtk_widget_get_sensitive (tb_ui_get (win (run), "generate-qpay")));
   /* Record never takes a QR amount. */
@@ -905,8 +905,9 @@ apply_row (GtkWidget  *prefs,
 {
   GtkWidget *row = tb_ui_get (prefs, name);
 
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-  g_signal_emit_by_name (row, "apply");
+  /* Typed, then Enter: an entry row with an apply button applies on Enter. */
+  tb_ui_type (row, text);
+  tb_ui_press_enter (row);
 }
 
 static gboolean
@@ -948,6 +949,9 @@ account_scenario (Fixture *fixture,
   prefs = tb_preferences_window_new_full (GTK_WINDOW (run->window), settings, setup);
   gtk_window_present (GTK_WINDOW (prefs));
   g_assert_nonnull (tb_ui_find (prefs, "pref-qpay-environment"));
+  /* The receptionist opens the QPay page. */
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (tb_ui_get (prefs, "qpay")));
 
   /* The simulator: Test connection logs in to it. */
   tb_ui_click (prefs, "pref-qpay-test-button");
@@ -961,13 +965,13 @@ account_scenario (Fixture *fixture,
                  tb_qpay_setup_get_state (setup) == TB_QPAY_SETUP_STARTING);
 
   /* A wrong secret: refused, and the message never repeats it. */
-  gtk_editable_set_text (GTK_EDITABLE (tb_ui_get (prefs, "pref-qpay-client-secret")), "wrong-Zk7");
+  tb_ui_set_text (prefs, "pref-qpay-client-secret", "wrong-Zk7");
   tb_ui_click (prefs, "pref-qpay-test-button");
   wait_test_result (prefs, "failed");
   g_assert_null (strstr (tb_ui_label_text (prefs, "pref-qpay-test-result"), "wrong-Zk7"));
 
   /* The right one, tested and stored. */
-  gtk_editable_set_text (GTK_EDITABLE (tb_ui_get (prefs, "pref-qpay-client-secret")), TEST_SECRET);
+  tb_ui_set_text (prefs, "pref-qpay-client-secret", TEST_SECRET);
   tb_ui_click (prefs, "pref-qpay-test-button");
   wait_test_result (prefs, "Connected");
   apply_row (prefs, "pref-qpay-client-secret", TEST_SECRET);

@@ -19,6 +19,8 @@
 #include "services/tb-receipt-queue.h"
 #include "sim/tb-sim-server.h"
 #include "tb-receipt-print.h"
+#include "tb-receipt-list.h"
+#include "tb-receipt-preferences-page.h"
 #include "tb-receipt-view.h"
 #include "tb-test-utils.h"
 #include "tb-ui-test.h"
@@ -178,7 +180,7 @@ fixture_teardown (Fixture       *f,
       gtk_window_destroy (GTK_WINDOW (l->data));
   g_list_free (toplevels);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  tb_ui_spin (50);
+  tb_ui_drain ();
 
   tb_test_release_and_wait (g_steal_pointer (&f->queue));
   g_clear_object (&f->client);
@@ -316,6 +318,24 @@ state_text (Fixture *f,
   return label != NULL ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
 }
 
+static gboolean
+bill_phone_saved (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  gint64 bill_id = GPOINTER_TO_SIZE (((gpointer *) data)[1]);
+  g_autoptr(TbBill) bill = tb_ui_read_bill (f->path, bill_id);
+
+  return g_strcmp0 (bill->receipt_phone, PHONE) == 0;
+}
+
+static gboolean
+options_saved_toast (gpointer data)
+{
+  Fixture *f = data;
+
+  return tb_ui_shows_text (f->window, "Receipt options saved");
+}
+
 static GtkWidget *
 find_button (Fixture    *f,
              const char *kind,
@@ -355,7 +375,7 @@ open_view (Fixture *f,
            gint64   receipt_id)
 {
   tb_receipt_list_set_bill (f->list, bill_id);
-  g_signal_emit_by_name (find_button (f, "view", receipt_id), "clicked");
+  tb_ui_click_widget (find_button (f, "view", receipt_id));
   g_assert_true (tb_ui_wait_until (view_shown, NULL, 5000));
 
   return find_view ();
@@ -735,6 +755,7 @@ test_retry (Fixture       *f,
   gint64 bill_id = 0;
   gint64 receipt_id = sim_paid_bill (f, &bill_id);
   StateWait registered = { f, receipt_id, "Registered" };
+  gpointer phone_args[2];
   GtkWidget *retry;
   Wait w = { 0 };
 
@@ -750,11 +771,17 @@ test_retry (Fixture       *f,
 
   /* The citizen's e-barimt phone, typed in the bill's options and saved (the phone goes to
    * QPay with the retry, and into no log: checked at teardown). */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (tb_ui_get (GTK_WIDGET (f->list), "receipt-options")), TRUE);
   tb_ui_set_text (GTK_WIDGET (f->list), "receipt-phone", PHONE);
   g_assert_true (gtk_widget_get_sensitive (tb_ui_get (GTK_WIDGET (f->list), "receipt-options-save")));
   tb_ui_click (GTK_WIDGET (f->list), "receipt-options-save");
   g_assert_false (gtk_widget_get_sensitive (tb_ui_get (GTK_WIDGET (f->list), "receipt-options-save")));
-  tb_ui_spin (300);
+  phone_args[0] = f;
+  phone_args[1] = GSIZE_TO_POINTER (bill_id);
+  g_assert_true (tb_ui_wait_until (bill_phone_saved, phone_args, 5000));
+  /* The list is read again once the save is done, and says so: only then is the Retry
+   * button the one on screen. */
+  g_assert_true (tb_ui_wait_until (options_saved_toast, f, 5000));
   bill = tb_ui_read_bill (f->path, bill_id);
   g_assert_cmpstr (bill->receipt_phone, ==, PHONE);
 
@@ -762,7 +789,7 @@ test_retry (Fixture       *f,
   tb_sim_server_set_ebarimt_enabled (f->sim, TRUE);
   retry = find_button (f, "retry", receipt_id);
   g_assert_nonnull (retry);
-  g_signal_emit_by_name (retry, "clicked");
+  tb_ui_click_widget (retry);
   g_assert_false (gtk_widget_get_sensitive (retry));   /* no second press while it runs */
   g_assert_true (tb_ui_wait_until (state_is, &registered, 10000));
 
@@ -800,7 +827,7 @@ test_view (Fixture       *f,
 
   /* A4: the laid-out page with named fields. */
   gtk_drop_down_set_selected (paper, 2);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (view, "receipt-ddtd");
   g_assert_true (gtk_widget_get_mapped (tb_ui_get (view, "receipt-ddtd")));
   g_assert_cmpstr (tb_ui_label_text (view, "receipt-ddtd"), ==, DDTD);
   g_assert_cmpstr (tb_ui_label_text (view, "receipt-lottery"), ==, LOTTERY);
@@ -819,7 +846,7 @@ test_view (Fixture       *f,
 
   /* 58 mm: the 32-column text of the printed receipt, with the QR between its parts. */
   gtk_drop_down_set_selected (paper, 0);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (view, "receipt-text");
   g_assert_true (gtk_widget_get_mapped (tb_ui_get (view, "receipt-text")));
   g_assert_true (gtk_widget_get_mapped (tb_ui_get (view, "receipt-roll-qr")));
   g_assert_nonnull (strstr (tb_ui_label_text (view, "receipt-text"), LOTTERY));
@@ -833,7 +860,7 @@ test_view (Fixture       *f,
 
   /* 80 mm: 48 columns, and some line uses more than 32 of them. */
   gtk_drop_down_set_selected (paper, 1);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (view, "receipt-text");
   lines = g_strsplit (tb_ui_label_text (view, "receipt-text"), "\n", -1);
   {
     guint widest = 0;
@@ -982,14 +1009,14 @@ test_company_masked (Fixture       *f,
   /* On screen the buyer's TIN is masked; there is no lottery on a company receipt. */
   view = open_view (f, bill_id, receipt_id);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (tb_ui_get (view, "receipt-paper")), 2);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (view, "receipt-buyer");
   buyer = tb_ui_label_text (view, "receipt-buyer");
   g_assert_true (gtk_widget_get_mapped (tb_ui_get (view, "receipt-buyer")));
   g_assert_null (strstr (buyer, BUYER_TIN));
   g_assert_nonnull (strstr (buyer, "*"));
   g_assert_false (gtk_widget_get_mapped (tb_ui_get (view, "receipt-lottery")));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (tb_ui_get (view, "receipt-paper")), 0);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (view, "receipt-text");
   g_assert_null (strstr (tb_ui_label_text (view, "receipt-text"), BUYER_TIN));
 
   /* On paper — the buyer's own receipt — it is printed in full. */
@@ -1032,7 +1059,7 @@ test_options (Fixture       *f,
 
   tb_receipt_list_set_bill (f->list, bill_id);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (tb_ui_get (root, "receipt-options")), TRUE);
-  tb_ui_spin (50);
+  tb_ui_wait_mapped (root, "receipt-district");
   save = tb_ui_get (root, "receipt-options-save");
   message = tb_ui_get (root, "receipt-options-message");
   g_assert_false (gtk_widget_get_sensitive (save));   /* nothing changed yet */
@@ -1043,8 +1070,7 @@ test_options (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (message)));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "4 digits"));
   g_assert_true (gtk_widget_has_css_class (tb_ui_get (root, "receipt-district"), "error"));
-  tb_ui_click (root, "receipt-options-save");
-  tb_ui_spin (200);
+  /* Save is off, so nobody can press it: nothing is written. */
   before = tb_ui_read_bill (f->path, bill_id);
   g_assert_null (before->receipt_district_code);
 
@@ -1068,7 +1094,8 @@ test_options (Fixture       *f,
   args[0] = f;
   args[1] = GSIZE_TO_POINTER (bill_id);
   g_assert_true (tb_ui_wait_until (bill_district_is, args, 5000));
-  tb_ui_spin (100);
+  /* Written; the options are read back once the page hears so (and says it). */
+  g_assert_true (tb_ui_wait_until (options_saved_toast, f, 5000));
   after = tb_ui_read_bill (f->path, bill_id);
   g_assert_cmpstr (after->receipt_receiver_type, ==, "CITIZEN");
   g_assert_cmpstr (after->receipt_phone, ==, PHONE);
@@ -1132,7 +1159,7 @@ test_preferences (Fixture       *f,
 
   /* The switch, the receiver type and the paper are bound to their keys. */
   g_assert_false (g_settings_get_boolean (f->settings, "ebarimt-enabled"));
-  gtk_switch_set_active (GTK_SWITCH (tb_ui_get (root, "pref-ebarimt-switch")), TRUE);
+  tb_ui_set_switch (root, "pref-ebarimt-switch", TRUE);
   g_assert_true (g_settings_get_boolean (f->settings, "ebarimt-enabled"));
   adw_combo_row_set_selected (ADW_COMBO_ROW (tb_ui_get (root, "pref-ebarimt-receiver")), 1);
   type = g_settings_get_string (f->settings, "ebarimt-receiver-type");
@@ -1196,7 +1223,7 @@ test_dialog_not_counted (Fixture       *f,
   tb_receipt_print_async (GTK_WINDOW (f->window), f->ledger, receipt_id, doc, TB_PAPER_58MM,
                           GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, NULL, print_cb, &w);
   g_assert_true (tb_ui_wait_until (print_dialog_shown, NULL, 10000));
-  tb_ui_spin (500);
+  g_assert_true (tb_ui_wait_until (tb_ui_window_drawn, find_print_dialog (), 10000));
   gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_APPLY);
   g_assert_true (tb_test_wait_for (&w.done, 10000));
   g_test_message ("preview result %d", w.result);
@@ -1252,14 +1279,14 @@ test_screenshot (Fixture       *f,
   view = open_view (f, bill_id, receipt_id);
   gtk_window_set_default_size (GTK_WINDOW (view), 720, 900);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (tb_ui_get (view, "receipt-paper")), 2);
-  tb_ui_spin (1000);
+  tb_ui_wait_painted (view);
   save_png (view, dir, "receipt-view");
 
   if (!extra)
     return;
 
   gtk_drop_down_set_selected (GTK_DROP_DOWN (tb_ui_get (view, "receipt-paper")), 0);
-  tb_ui_spin (500);
+  tb_ui_wait_painted (view);
   save_png (view, dir, "receipt-view-58");
   gtk_window_destroy (GTK_WINDOW (view));
 
@@ -1271,13 +1298,13 @@ test_screenshot (Fixture       *f,
     tb_receipt_list_set_bill (f->list, bill_id);
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (tb_ui_get (GTK_WIDGET (f->list), "receipt-options")), TRUE);
     tb_ui_set_text (GTK_WIDGET (f->list), "receipt-district", "35");
-    tb_ui_spin (800);
+    tb_ui_wait_painted (f->window);
     save_png (f->window, dir, "receipt-list");
 
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                                 tb_receipt_preferences_page_new (f->settings));
     gtk_window_present (GTK_WINDOW (window));
-    tb_ui_spin (800);
+    tb_ui_wait_painted (window);
     save_png (window, dir, "receipt-preferences");
     gtk_window_destroy (GTK_WINDOW (window));
   }
