@@ -35,6 +35,9 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/001-initial.sql",
   "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
   "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
+  /* 004 comes from another branch of issue #16; until it is merged, this one stands in. */
+  "/io/github/tulbur/Tulbur/sql/004-placeholder.sql",
+  "/io/github/tulbur/Tulbur/sql/005-intent-invoices.sql",
 };
 
 gint64

@@ -395,6 +395,8 @@ call_start (TbQpayClient        *self,
   call_get_token (task);
 }
 
+static gpointer parse_cancel (GBytes *body, GError **error);
+
 static GError *
 invalid_id_error (void)
 {
@@ -490,7 +492,28 @@ tb_qpay_client_cancel_invoice_async (TbQpayClient        *self,
 
   path = path_with_id ("invoice/", invoice_id, &error);
   call_start (self, tb_qpay_client_cancel_invoice_async, "DELETE", path, NULL, error, FALSE,
-              NULL, NULL, cancellable, callback, user_data);
+              parse_cancel, NULL, cancellable, callback, user_data);
+}
+
+/* Only a readable success confirms a cancel (QPay answers `{}`): a login page, malformed or
+ * wrong-type JSON behind a 200 is an unknown outcome, reported as BAD_RESPONSE. */
+static gpointer
+parse_cancel (GBytes  *body,
+              GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+
+  parser = tb_qpay_parse_json_object (body, &object, error);
+  if (parser == NULL)
+    return NULL;
+  if (json_object_has_member (object, "error"))
+    {
+      g_set_error_literal (error, TB_QPAY_ERROR, TB_QPAY_ERROR_BAD_RESPONSE,
+                           _("QPay sent a reply Tulbur could not read. Try again; if it keeps happening, contact support."));
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
 }
 
 gboolean
@@ -500,7 +523,8 @@ tb_qpay_client_cancel_invoice_finish (TbQpayClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  /* parse_cancel returns a non-NULL marker. */
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
 void

@@ -12,6 +12,7 @@ struct _TbPaymentWatcher
   GObject           parent_instance;
 
   TbPaymentService *service;
+  TbClock          *clock;
   gint64            intent_id;
   gint64            expires_us;
   guint             interval_ms;
@@ -54,11 +55,11 @@ static void
 arm (TbPaymentWatcher *self,
      guint             delay_ms)
 {
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   if (!self->running)
     return;
   self->next_delay_ms = delay_ms;
-  self->timeout_id = g_timeout_add (delay_ms, timeout_cb, self);
+  self->timeout_id = tb_clock_timeout_add (self->clock, delay_ms, timeout_cb, self, NULL);
 }
 
 static TbWatchStatus
@@ -99,8 +100,19 @@ check_done (GObject      *object,
   self->in_flight = FALSE;
   self->check_count++;
 
+  /* The answer to a check made before stop(): no news. If the watcher was started again
+   * meanwhile, nothing else will arm it, so the next check is armed here. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      if (self->check_again)
+        {
+          self->check_again = FALSE;
+          check (self);
+        }
+      else
+        arm (self, self->interval_ms);
+      return;
+    }
 
   if (!ok)
     {
@@ -131,7 +143,7 @@ check_done (GObject      *object,
     {
       /* The intent ended (paid, expired, cancelled): nothing more to watch. */
       self->running = FALSE;
-      g_clear_handle_id (&self->timeout_id, g_source_remove);
+      tb_clock_clear (self->clock, &self->timeout_id);
       g_signal_emit (self, signals[CHANGED], 0);
       return;
     }
@@ -157,13 +169,13 @@ check (TbPaymentWatcher *self)
       return;
     }
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   self->in_flight = TRUE;
   self->status = TB_WATCH_CHECKING;
   g_signal_emit (self, signals[CHANGED], 0);
 
   /* Past its lifetime the service makes a final check and then expires the invoice. */
-  if (self->expires_us > 0 && g_get_real_time () >= self->expires_us)
+  if (self->expires_us > 0 && tb_clock_now_us (self->clock) >= self->expires_us)
     tb_payment_service_expire_async (self->service, self->intent_id, self->cancellable,
                                      check_done, g_object_ref (self));
   else
@@ -179,6 +191,7 @@ tb_payment_watcher_dispose (GObject *object)
   tb_payment_watcher_stop (self);
   g_clear_object (&self->service);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (tb_payment_watcher_parent_class)->dispose (object);
 }
 
@@ -229,6 +242,7 @@ tb_payment_watcher_new (TbPaymentService *service,
 
   self = g_object_new (TB_TYPE_PAYMENT_WATCHER, NULL);
   self->service = g_object_ref (service);
+  self->clock = g_object_ref (tb_payment_service_get_clock (service));
   self->intent_id = intent_id;
   self->expires_us = expires_us;
   return self;
@@ -247,7 +261,9 @@ tb_payment_watcher_start (TbPaymentWatcher *self)
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
-  arm (self, self->interval_ms);
+  /* A check still in flight from before stop() arms the next one when its answer comes. */
+  if (!self->in_flight)
+    arm (self, self->interval_ms);
 }
 
 void
@@ -257,7 +273,8 @@ tb_payment_watcher_stop (TbPaymentWatcher *self)
 
   self->running = FALSE;
   self->check_again = FALSE;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->clock != NULL)
+    tb_clock_clear (self->clock, &self->timeout_id);
   /* Stops waiting for an answer; the service still records whatever the answer says. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -332,4 +349,21 @@ tb_payment_watcher_get_outcome (TbPaymentWatcher *self)
 {
   g_return_val_if_fail (TB_IS_PAYMENT_WATCHER (self), NULL);
   return &self->outcome;
+}
+
+void
+tb_payment_watcher_set_clock (TbPaymentWatcher *self,
+                              TbClock          *clock)
+{
+  g_return_if_fail (TB_IS_PAYMENT_WATCHER (self));
+  g_return_if_fail (TB_IS_CLOCK (clock));
+
+  if (self->timeout_id != 0)
+    {
+      tb_clock_clear (self->clock, &self->timeout_id);
+      g_set_object (&self->clock, clock);
+      arm (self, self->next_delay_ms);
+      return;
+    }
+  g_set_object (&self->clock, clock);
 }

@@ -687,8 +687,9 @@ test_reconciler_idle_and_restart (Fixture       *f,
 
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills"), ==, 1);
-  /* Nothing open any more: the timer is gone. */
-  g_assert_false (tb_reconciler_is_armed (after_restart));
+  /* Nothing open any more, but a paid QR may still take a second payment: it stays under the
+   * slower reconciliation for its lifetime (issue #16, 13.3), so the timer stays armed. */
+  g_assert_true (tb_reconciler_is_armed (after_restart));
 }
 
 static void
