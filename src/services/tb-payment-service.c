@@ -271,13 +271,23 @@ step_op_new (Run *run)
   return op;
 }
 
+/* Something for staff on the intent (and in the audit log). */
+static void
+add_note (StepOp     *op,
+          const char *what)
+{
+  g_ptr_array_add (op->flags, g_strdup (what));
+}
+
+/* An answer row that was not credited: noted, and warned about (no personal data: the intent
+ * id and what kind of row it was). */
 static void
 add_flag (StepOp     *op,
           const char *what)
 {
-  /* No personal data: an intent id and what kind of row it was. */
   g_warning ("Payment check of intent %" G_GINT64_FORMAT ": %s", op->intent_id, what);
-  g_ptr_array_add (op->flags, g_strdup (what));
+  op->outcome.flagged++;
+  add_note (op, what);
 }
 
 typedef struct
@@ -398,7 +408,7 @@ reverse_rows (TbLedger   *ledger,
         continue;
       op->outcome.newly_reversed++;
       op->outcome.reversed_amount += amount;
-      add_flag (op, row->status[0] == 'R' ? _("A QPay payment on this QR was refunded: it no longer counts as paid.")
+      add_note (op, row->status[0] == 'R' ? _("A QPay payment on this QR was refunded: it no longer counts as paid.")
                                           : _("A QPay payment on this QR failed after it was recorded: it no longer counts as paid."));
     }
   return TRUE;
@@ -454,7 +464,6 @@ fill_outcome (TbLedger        *ledger,
   op->outcome.bill_due = tb_bill_get_due (bill);
   op->outcome.bill_status = bill->status;
   op->outcome.overpaid = bill->overpaid;
-  op->outcome.flagged = op->flags->len;
   return TRUE;
 }
 
@@ -792,7 +801,7 @@ invoice_added (GObject      *object,
 
   /* Another desk's invoice got there first (or the intent was closed meanwhile): ours must not
    * stay payable. It is on record, so a failed cancel here is retried by later checks. */
-  g_warning ("Intent %" G_GINT64_FORMAT " got a second provider invoice; cancelling it", run->op->intent_id);
+  g_info ("Intent %" G_GINT64_FORMAT " got a second provider invoice; cancelling it", run->op->intent_id);
   invoice = g_new0 (Invoice, 1);
   invoice->invoice_id = g_strdup (op->invoice->invoice_id);
   invoice->extra = TRUE;
