@@ -1208,9 +1208,11 @@ open_cancelled_one (GObject      *object,
   if (!tb_payment_service_cancel_finish (TB_PAYMENT_SERVICE (object), result, NULL, &error))
     {
       /* If the old invoice cannot be cancelled, a second QR could be paid on top of it. The
-       * provider's or network's error is passed on, with what it stopped. */
-      g_prefix_error (&error, _("The previous QR for this bill could not be cancelled: "));
-      g_task_return_error (task, g_steal_pointer (&error));
+       * provider's or network's error keeps its domain and code (the advice follows from
+       * them); the message says what it stopped. */
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("The previous QR for this bill could not be cancelled: %s"),
+                               error->message);
       return;
     }
   open_decide (g_steal_pointer (&task));
