@@ -939,8 +939,10 @@ tb_ledger_intent_flag (TbLedger    *self,
                        const char  *detail,
                        GError     **error)
 {
+  /* Not updated_us: a flag is no change of state (and must not make a closed intent look as
+   * if it still needed its final check). */
   static const char sql[] =
-    "UPDATE payment_intents SET last_error = ?1, updated_us = ?2 WHERE id = ?3";
+    "UPDATE payment_intents SET last_error = ?1 WHERE id = ?2";
   g_autoptr(TbIntent) intent = NULL;
   g_autofree char *audit = NULL;
   sqlite3_stmt *stmt;
@@ -960,8 +962,7 @@ tb_ledger_intent_flag (TbLedger    *self,
       return FALSE;
     }
   _tb_ledger_bind_text (stmt, 1, what);
-  sqlite3_bind_int64 (stmt, 2, _tb_ledger_now_us ());
-  sqlite3_bind_int64 (stmt, 3, intent_id);
+  sqlite3_bind_int64 (stmt, 2, intent_id);
   audit = g_strdup_printf ("intent=%" G_GINT64_FORMAT " %s", intent_id, detail != NULL ? detail : "");
   if (!step_done (self, stmt, "flag intent", error) ||
       !_tb_ledger_audit (self, "intent.flag", "bill", intent->bill_id, audit, error) ||
