@@ -5,27 +5,16 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <signal.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "core/tb-ledger-task.h"
 #include "core/tb-money.h"
-#include "tb-payment-service.h"
-#include "tb-service-error.h"
+#include "tb-payment-steps.h"
 
 /* How long one desk may take to get an intent's invoice before another desk may try: longer
  * than a login plus a create request (20 s each by default). A second invoice made after it
  * ran out is still recorded and cancelled. */
 #define CREATE_LEASE_US  (60 * G_USEC_PER_SEC)
-/* How often a desk waiting for another desk's invoice looks again. */
-#define CREATE_WAIT_MS   250
-/* A QR about to expire is not worth showing again: keep a minute of margin. */
-#define REUSE_MARGIN_US  (60 * G_USEC_PER_SEC)
-/* Rounds of "cancel the bill's other QRs, then decide again" before giving up. */
-#define OPEN_MAX_ROUNDS  4
 
 struct _TbPaymentService
 {
@@ -65,16 +54,6 @@ typedef struct
   GPtrArray *waiters;      /* GTask*: every caller that asked for this op's result */
 } Op;
 
-/* One invoice of the intent, as a run works on it. */
-typedef struct
-{
-  char            *invoice_id;
-  gboolean         extra;          /* not the intent's own invoice: cancel it */
-  gboolean         cancel_tried;
-  gboolean         cancelled;      /* the provider confirmed the cancel */
-  gboolean         check_tried;
-  TbProviderCheck *check;          /* the answer, NULL when the check failed */
-} Invoice;
 
 /* One running op. */
 typedef struct
@@ -83,7 +62,7 @@ typedef struct
   Op               *op;
   TbIntent         *intent;
   TbBill           *bill;          /* for a create: the lines some invoice forms carry */
-  GPtrArray        *invoices;      /* Invoice* */
+  GPtrArray        *invoices;      /* TbRunInvoice* */
   guint             next;
   gboolean          claimed;       /* this run holds the lease to create the invoice */
   TbIntentState     state_before;
@@ -94,14 +73,6 @@ typedef struct
 } Run;
 
 static void run_start (TbPaymentService *self, Op *op);
-
-static void
-invoice_free (Invoice *invoice)
-{
-  g_free (invoice->invoice_id);
-  g_clear_pointer (&invoice->check, tb_provider_check_free);
-  g_free (invoice);
-}
 
 static void
 op_free (Op *op)
@@ -128,138 +99,10 @@ is_closing (TbIntentState state)
   return state == TB_INTENT_CANCELLED || state == TB_INTENT_EXPIRED;
 }
 
-/* ---- ledger work in a worker thread (tb_ledger_task) ----------------------------------- */
-
-/* Loads an op's intent; a check of a NEW intent takes the create lease first. */
-typedef struct
-{
-  gint64     intent_id;
-  gboolean   create;
-  char      *owner;
-  gint64     now_us;
-  gint64     lease_until_us;
-  /* out */
-  TbIntent  *intent;
-  TbBill    *bill;
-  gboolean   claimed;
-  GPtrArray *invoices;             /* char* */
-} LoadOp;
-
-static void
-load_op_free (LoadOp *op)
-{
-  g_free (op->owner);
-  g_clear_pointer (&op->intent, tb_intent_free);
-  g_clear_pointer (&op->bill, tb_bill_free);
-  g_clear_pointer (&op->invoices, g_ptr_array_unref);
-  g_free (op);
-}
-
-/* "<uuid>@<host>:<pid>": unique, and tells whether its process is gone. */
-static char *
-make_lease_owner (void)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  return g_strdup_printf ("%s@%s:%d", uuid, g_get_host_name (), (int) getpid ());
-}
-
-/* A lease whose process died on this machine (a crash, a killed CLI) need not be waited for. */
-static gboolean
-lease_owner_is_gone (const char *owner)
-{
-  const char *at = owner != NULL ? strchr (owner, '@') : NULL;
-  const char *colon = at != NULL ? strrchr (at, ':') : NULL;
-  g_autofree char *host = NULL;
-  gint64 pid;
-
-  if (colon == NULL)
-    return FALSE;
-  host = g_strndup (at + 1, (gsize) (colon - at - 1));
-  pid = g_ascii_strtoll (colon + 1, NULL, 10);
-  if (g_strcmp0 (host, g_get_host_name ()) != 0 || pid <= 0 || pid > G_MAXINT)
-    return FALSE;
-  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
-}
-
-static gboolean
-claim (TbLedger  *ledger,
-       LoadOp    *op,
-       GError   **error)
-{
-  g_clear_pointer (&op->intent, tb_intent_free);
-  op->intent = tb_ledger_intent_claim_create (ledger, op->intent_id, op->owner, NULL, op->now_us,
-                                              op->lease_until_us, &op->claimed, error);
-  if (op->intent != NULL && !op->claimed && lease_owner_is_gone (op->intent->lease_owner))
-    {
-      g_autofree char *stale = g_strdup (op->intent->lease_owner);
-
-      g_clear_pointer (&op->intent, tb_intent_free);
-      op->intent = tb_ledger_intent_claim_create (ledger, op->intent_id, op->owner, stale, op->now_us,
-                                                  op->lease_until_us, &op->claimed, error);
-    }
-  return op->intent != NULL;
-}
-
-static gboolean
-load_func (TbLedger  *ledger,
-           gpointer   data,
-           GError   **error)
-{
-  LoadOp *op = data;
-
-  op->intent = tb_ledger_get_intent (ledger, op->intent_id, error);
-  if (op->intent == NULL)
-    return FALSE;
-
-  if (op->create && op->intent->state == TB_INTENT_NEW && op->intent->provider_invoice_id == NULL)
-    {
-      if (!claim (ledger, op, error))
-        return FALSE;
-      if (op->claimed)
-        return (op->bill = tb_ledger_get_bill (ledger, op->intent->bill_id, error)) != NULL;
-    }
-
-  op->invoices = tb_ledger_intent_live_invoices (ledger, op->intent_id, error);
-  return op->invoices != NULL;
-}
-
-/* Everything a step writes, in one worker call: the invoice a create got, the rows of the
- * checks, cancelled extra invoices, the intent's new state, the lease, the check note; then
- * the outcome is read back. */
-typedef struct
-{
-  gint64             intent_id;
-  gint64             bill_id;
-  TbPaymentMethod    method;
-  gboolean           skip_receipt;
-  TbProviderInvoice *invoice;      /* a create's answer */
-  gint64             expires_us;
-  GPtrArray         *invoices;     /* Invoice*, borrowed from the run */
-  int                set_state;    /* -1: none */
-  char              *release_owner;
-  gboolean           note_check;
-  char              *note;
-  /* out */
-  gboolean           extra;        /* the create's invoice was kept as an extra one */
-  GPtrArray         *flags;        /* char*: what was not credited, for staff */
-  TbCheckOutcome     outcome;
-} StepOp;
-
-static void
-step_op_free (StepOp *op)
-{
-  g_clear_pointer (&op->invoice, tb_provider_invoice_free);
-  g_clear_pointer (&op->flags, g_ptr_array_unref);
-  g_free (op->release_owner);
-  g_free (op->note);
-  g_free (op);
-}
-
-static StepOp *
+static TbWriteStep *
 step_op_new (Run *run)
 {
-  StepOp *op = g_new0 (StepOp, 1);
+  TbWriteStep *op = g_new0 (TbWriteStep, 1);
 
   op->intent_id = run->op->intent_id;
   op->bill_id = run->intent != NULL ? run->intent->bill_id : 0;
@@ -271,241 +114,12 @@ step_op_new (Run *run)
   return op;
 }
 
-/* Something for staff on the intent (and in the audit log). */
-static void
-add_note (StepOp     *op,
-          const char *what)
-{
-  g_ptr_array_add (op->flags, g_strdup (what));
-}
-
-/* An answer row that was not credited: noted, and warned about (no personal data: the intent
- * id and what kind of row it was). */
-static void
-add_flag (StepOp     *op,
-          const char *what)
-{
-  g_warning ("Payment check of intent %" G_GINT64_FORMAT ": %s", op->intent_id, what);
-  op->outcome.flagged++;
-  add_note (op, what);
-}
-
-typedef struct
-{
-  GArray    *settle;      /* TbSettleRequest */
-  GPtrArray *reverse;     /* TbProviderPayment*, borrowed */
-  GHashTable *seen;       /* txn ids, borrowed */
-} Screened;
-
-/* A PAID, REFUNDED or FAILED row of the invoice asked about: to settle, to reverse, or to flag
- * (its payment id was recorded for another intent). */
-static gboolean
-screen_row (TbLedger          *ledger,
-            StepOp            *op,
-            TbProviderPayment *row,
-            Screened          *out,
-            GError           **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gboolean paid = g_strcmp0 (row->status, "PAID") == 0;
-  gboolean undone = g_strcmp0 (row->status, "REFUNDED") == 0 || g_strcmp0 (row->status, "FAILED") == 0;
-  gint64 owner_intent = 0;
-  gboolean known;
-
-  if (!paid && !undone)
-    return TRUE; /* NEW and the like: no money moved */
-
-  known = tb_ledger_find_provider_payment (ledger, op->method, row->txn_id, &owner_intent, NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (known && owner_intent != op->intent_id)
-    add_flag (op, _("QPay reported a payment that Tulbur had already recorded for another QR. It was not counted again."));
-  else if (paid)
-    {
-      TbSettleRequest request = { 0 };
-
-      request.bill_id = op->bill_id;
-      request.method = op->method;
-      request.amount = row->amount;
-      request.provider_txn_id = row->txn_id;
-      request.intent_id = op->intent_id;
-      request.skip_receipt = op->skip_receipt;
-      g_array_append_val (out->settle, request);
-    }
-  else if (known)
-    g_ptr_array_add (out->reverse, row);
-  return TRUE;
-}
-
-static gboolean
-screen_invoice (TbLedger       *ledger,
-                StepOp         *op,
-                const Invoice  *invoice,
-                Screened       *out,
-                GError        **error)
-{
-  for (guint i = 0; i < invoice->check->payments->len; i++)
-    {
-      TbProviderPayment *row = invoice->check->payments->pdata[i];
-
-      /* Only rows of the invoice asked about: anything else is reported, never credited. */
-      if (row->invoice_id != NULL && g_strcmp0 (row->invoice_id, invoice->invoice_id) != 0)
-        {
-          add_flag (op, _("QPay's answer for this QR held a payment of another invoice. It was not counted."));
-          continue;
-        }
-      if (!g_hash_table_add (out->seen, row->txn_id))
-        continue;
-      if (!screen_row (ledger, op, row, out, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-settle_rows (TbLedger  *ledger,
-             StepOp    *op,
-             GArray    *requests,
-             GError   **error)
-{
-  g_autofree TbSettleResult *results = g_new0 (TbSettleResult, MAX (requests->len, 1));
-
-  if (requests->len == 0)
-    return TRUE;
-  /* All paid rows of this answer in one transaction: a crash cannot record some of them and
-   * leave the intent PAID without the others. */
-  if (!tb_ledger_settle_many (ledger, (TbSettleRequest *) (gpointer) requests->data, requests->len,
-                              results, error))
-    return FALSE;
-  for (guint i = 0; i < requests->len; i++)
-    if (!results[i].already_settled)
-      {
-        op->outcome.newly_settled++;
-        op->outcome.settled_amount += g_array_index (requests, TbSettleRequest, i).amount;
-      }
-  return TRUE;
-}
-
-static gboolean
-reverse_rows (TbLedger   *ledger,
-              StepOp     *op,
-              GPtrArray  *rows,
-              GError    **error)
-{
-  for (guint i = 0; i < rows->len; i++)
-    {
-      TbProviderPayment *row = rows->pdata[i];
-      gboolean already = TRUE;
-      gint64 amount = 0;
-
-      if (!tb_ledger_reverse_provider_payment (ledger, op->method, row->txn_id, row->status,
-                                               &amount, &already, error))
-        return FALSE;
-      if (already)
-        continue;
-      op->outcome.newly_reversed++;
-      op->outcome.reversed_amount += amount;
-      add_note (op, row->status[0] == 'R' ? _("A QPay payment on this QR was refunded: it no longer counts as paid.")
-                                          : _("A QPay payment on this QR failed after it was recorded: it no longer counts as paid."));
-    }
-  return TRUE;
-}
-
-static gboolean
-apply_checks (TbLedger  *ledger,
-              StepOp    *op,
-              GError   **error)
-{
-  g_autoptr(GArray) settle = g_array_new (FALSE, TRUE, sizeof (TbSettleRequest));
-  g_autoptr(GPtrArray) reverse = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  Screened screened = { settle, reverse, seen };
-
-  for (guint i = 0; i < op->invoices->len; i++)
-    {
-      Invoice *invoice = op->invoices->pdata[i];
-
-      if (invoice->check != NULL && !screen_invoice (ledger, op, invoice, &screened, error))
-        return FALSE;
-    }
-  if (!settle_rows (ledger, op, settle, error) || !reverse_rows (ledger, op, reverse, error))
-    return FALSE;
-
-  for (guint i = 0; i < op->invoices->len; i++)
-    {
-      Invoice *invoice = op->invoices->pdata[i];
-
-      if (invoice->extra && invoice->cancelled &&
-          !tb_ledger_intent_invoice_cancelled (ledger, op->intent_id, invoice->invoice_id, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-fill_outcome (TbLedger        *ledger,
-              StepOp          *op,
-              GError         **error)
-{
-  g_autoptr(TbIntent) intent = tb_ledger_get_intent (ledger, op->intent_id, error);
-  g_autoptr(TbBill) bill = NULL;
-
-  if (intent == NULL)
-    return FALSE;
-  bill = tb_ledger_get_bill (ledger, intent->bill_id, error);
-  if (bill == NULL)
-    return FALSE;
-
-  op->outcome.intent_id = op->intent_id;
-  op->outcome.state = intent->state;
-  op->outcome.bill_due = tb_bill_get_due (bill);
-  op->outcome.bill_status = bill->status;
-  op->outcome.overpaid = bill->overpaid;
-  return TRUE;
-}
-
-static gboolean
-step_func (TbLedger  *ledger,
-           gpointer   data,
-           GError   **error)
-{
-  StepOp *op = data;
-
-  if (op->invoice != NULL)
-    {
-      g_autofree char *links = tb_provider_links_to_json (op->invoice->links);
-
-      if (!tb_ledger_intent_add_invoice (ledger, op->intent_id, op->invoice->invoice_id,
-                                         op->invoice->qr_text, op->invoice->short_url, links,
-                                         op->expires_us, &op->extra, error))
-        return FALSE;
-    }
-  if (op->invoices != NULL && !apply_checks (ledger, op, error))
-    return FALSE;
-  if (op->set_state >= 0 &&
-      !tb_ledger_intent_set_state (ledger, op->intent_id, (TbIntentState) op->set_state, op->note, error))
-    return FALSE;
-  if (op->release_owner != NULL &&
-      !tb_ledger_intent_release_lease (ledger, op->intent_id, op->release_owner, error))
-    return FALSE;
-  if (op->note_check && !tb_ledger_intent_note_check (ledger, op->intent_id, op->note, error))
-    return FALSE;
-  /* After the note, so that staff see them on the intent. */
-  for (guint i = 0; i < op->flags->len; i++)
-    if (!tb_ledger_intent_flag (ledger, op->intent_id, op->flags->pdata[i], "not-credited", error))
-      return FALSE;
-  return fill_outcome (ledger, op, error);
-}
-
 static void
 run_step (Run                 *run,
-          StepOp              *op,
+          TbWriteStep              *op,
           GAsyncReadyCallback  callback)
 {
-  tb_ledger_task_run (run->self->ledger, run->self, step_func, op, (GDestroyNotify) step_op_free,
+  tb_ledger_task_run (run->self->ledger, run->self, _tb_write_step_func, op, (GDestroyNotify) _tb_write_step_free,
                       NULL, callback, run);
 }
 
@@ -582,7 +196,7 @@ step_done (GObject      *object,
            gpointer      user_data)
 {
   Run *run = user_data;
-  StepOp *op = tb_ledger_task_get_op (result);
+  TbWriteStep *op = tb_ledger_task_get_op (result);
   GError *error = NULL;
 
   if (!tb_ledger_task_finish (result, &error))
@@ -598,7 +212,7 @@ step_done (GObject      *object,
 
 static void work_next (Run *run);
 
-static Invoice *
+static TbRunInvoice *
 current_invoice (Run *run)
 {
   return run->invoices->pdata[run->next];
@@ -606,7 +220,7 @@ current_invoice (Run *run)
 
 static gboolean
 is_own (Run     *run,
-        Invoice *invoice)
+        TbRunInvoice *invoice)
 {
   return !invoice->extra;
 }
@@ -617,7 +231,7 @@ invoice_checked (GObject      *object,
                  gpointer      user_data)
 {
   Run *run = user_data;
-  Invoice *invoice = current_invoice (run);
+  TbRunInvoice *invoice = current_invoice (run);
   GError *error = NULL;
 
   invoice->check = tb_payment_provider_check_finish (TB_PAYMENT_PROVIDER (object), result, &error);
@@ -639,7 +253,7 @@ invoice_cancelled (GObject      *object,
                    gpointer      user_data)
 {
   Run *run = user_data;
-  Invoice *invoice = current_invoice (run);
+  TbRunInvoice *invoice = current_invoice (run);
   GError *error = NULL;
 
   if (tb_payment_provider_cancel_finish (TB_PAYMENT_PROVIDER (object), result, &error))
@@ -669,7 +283,7 @@ invoice_cancelled (GObject      *object,
 
 static gboolean
 wants_cancel (Run     *run,
-              Invoice *invoice)
+              TbRunInvoice *invoice)
 {
   return invoice->extra || is_closing (run->final_state);
 }
@@ -677,12 +291,12 @@ wants_cancel (Run     *run,
 static void
 apply_invoices (Run *run)
 {
-  StepOp *op = step_op_new (run);
+  TbWriteStep *op = step_op_new (run);
   gboolean own_checked = FALSE;
 
   for (guint i = 0; i < run->invoices->len; i++)
     {
-      Invoice *invoice = run->invoices->pdata[i];
+      TbRunInvoice *invoice = run->invoices->pdata[i];
 
       own_checked |= is_own (run, invoice) && invoice->check != NULL;
     }
@@ -703,7 +317,7 @@ work_next (Run *run)
 
   for (; run->next < run->invoices->len; run->next++)
     {
-      Invoice *invoice = current_invoice (run);
+      TbRunInvoice *invoice = current_invoice (run);
 
       if (wants_cancel (run, invoice) && !invoice->cancel_tried)
         {
@@ -728,7 +342,7 @@ expire_checked (GObject      *object,
                 gpointer      user_data)
 {
   Run *run = user_data;
-  Invoice *own = run->invoices->pdata[0];
+  TbRunInvoice *own = run->invoices->pdata[0];
   GError *error = NULL;
   g_autoptr(TbProviderCheck) check = NULL;
 
@@ -760,9 +374,9 @@ extra_cancelled (GObject      *object,
                  gpointer      user_data)
 {
   Run *run = user_data;
-  Invoice *invoice = run->invoices->pdata[run->invoices->len - 1];
+  TbRunInvoice *invoice = run->invoices->pdata[run->invoices->len - 1];
   g_autoptr(GError) error = NULL;
-  StepOp *op;
+  TbWriteStep *op;
 
   /* Not confirmed: it stays a live extra invoice, and later checks cancel it. */
   if (!tb_payment_provider_cancel_finish (TB_PAYMENT_PROVIDER (object), result, &error))
@@ -783,9 +397,9 @@ invoice_added (GObject      *object,
                gpointer      user_data)
 {
   Run *run = user_data;
-  StepOp *op = tb_ledger_task_get_op (result);
+  TbWriteStep *op = tb_ledger_task_get_op (result);
   GError *error = NULL;
-  Invoice *invoice;
+  TbRunInvoice *invoice;
 
   if (!tb_ledger_task_finish (result, &error))
     {
@@ -802,7 +416,7 @@ invoice_added (GObject      *object,
   /* Another desk's invoice got there first (or the intent was closed meanwhile): ours must not
    * stay payable. It is on record, so a failed cancel here is retried by later checks. */
   g_info ("Intent %" G_GINT64_FORMAT " got a second provider invoice; cancelling it", run->op->intent_id);
-  invoice = g_new0 (Invoice, 1);
+  invoice = g_new0 (TbRunInvoice, 1);
   invoice->invoice_id = g_strdup (op->invoice->invoice_id);
   invoice->extra = TRUE;
   g_ptr_array_add (run->invoices, invoice);
@@ -817,7 +431,7 @@ create_done (GObject      *object,
   Run *run = user_data;
   GError *error = NULL;
   TbProviderInvoice *invoice;
-  StepOp *op = step_op_new (run);
+  TbWriteStep *op = step_op_new (run);
 
   invoice = tb_payment_provider_create_finish (TB_PAYMENT_PROVIDER (object), result, &error);
   if (invoice == NULL)
@@ -861,10 +475,10 @@ static void
 take_invoices (Run       *run,
                GPtrArray *ids)
 {
-  run->invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) invoice_free);
+  run->invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) _tb_run_invoice_free);
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
-      Invoice *invoice = g_new0 (Invoice, 1);
+      TbRunInvoice *invoice = g_new0 (TbRunInvoice, 1);
 
       invoice->invoice_id = g_strdup (ids->pdata[i]);
       invoice->extra = g_strcmp0 (invoice->invoice_id, run->intent->provider_invoice_id) != 0;
@@ -885,13 +499,13 @@ start_cancel (Run *run)
       if (!tb_intent_is_open (intent))
         run->final_state = TB_INTENT_NEW;
       if (has_own)
-        ((Invoice *) run->invoices->pdata[0])->check_tried = TRUE;
+        ((TbRunInvoice *) run->invoices->pdata[0])->check_tried = TRUE;
       work_next (run);
       return;
     }
   if (run->op->kind == OP_EXPIRE)
     {
-      Invoice *own = run->invoices->pdata[0];
+      TbRunInvoice *own = run->invoices->pdata[0];
 
       tb_payment_provider_check_async (run->self->provider, own->invoice_id, NULL, expire_checked, run);
       return;
@@ -905,7 +519,7 @@ intent_loaded (GObject      *object,
                gpointer      user_data)
 {
   Run *run = user_data;
-  LoadOp *op = tb_ledger_task_get_op (result);
+  TbLoadStep *op = tb_ledger_task_get_op (result);
   GError *error = NULL;
 
   if (!tb_ledger_task_finish (result, &error))
@@ -942,7 +556,7 @@ run_start (TbPaymentService *self,
            Op               *op)
 {
   Run *run = g_new0 (Run, 1);
-  LoadOp *load = g_new0 (LoadOp, 1);
+  TbLoadStep *load = g_new0 (TbLoadStep, 1);
   gint64 now = tb_clock_now_us (self->clock);
 
   run->self = g_object_ref (self);
@@ -954,7 +568,7 @@ run_start (TbPaymentService *self,
   load->owner = g_strdup (self->lease_owner);
   load->now_us = now;
   load->lease_until_us = now + CREATE_LEASE_US;
-  tb_ledger_task_run (self->ledger, self, load_func, load, (GDestroyNotify) load_op_free, NULL,
+  tb_ledger_task_run (self->ledger, self, _tb_load_step_func, load, (GDestroyNotify) _tb_load_step_free, NULL,
                       intent_loaded, run);
 }
 
@@ -1091,420 +705,18 @@ tb_payment_service_expire_finish (TbPaymentService  *self,
   return finish_op (result, out_outcome, error);
 }
 
-/* ---- opening an intent (the QR) ------------------------------------------------------------ */
-
-typedef struct
-{
-  gint64     bill_id;
-  gint64     intent_id;     /* > 0: just read this intent back */
-  gint64     amount;
-  char      *provider;
-  char      *environment;
-  gint64     minimum;
-  gboolean   whole_units;
-  gint64     usable_until_us;
-  /* out */
-  TbIntent  *intent;
-  GArray    *to_cancel;     /* gint64 */
-} OpenOp;
-
-typedef struct
-{
-  gint64     bill_id;
-  gint64     amount;
-  guint      rounds;
-  guint      next_cancel;
-  GArray    *to_cancel;
-  TbIntent  *intent;
-  guint      wait_id;
-} OpenData;
-
-static gboolean validate_amount (gint64 amount, gint64 due, gint64 minimum, gboolean whole_units,
-                                 GError **error);
-
-static void
-open_op_free (OpenOp *op)
-{
-  g_free (op->provider);
-  g_free (op->environment);
-  g_clear_pointer (&op->intent, tb_intent_free);
-  g_clear_pointer (&op->to_cancel, g_array_unref);
-  g_free (op);
-}
-
-static void
-open_data_free (OpenData *data)
-{
-  g_clear_pointer (&data->to_cancel, g_array_unref);
-  g_clear_pointer (&data->intent, tb_intent_free);
-  g_free (data);
-}
-
-/* Worker: the bill's open intent of this amount, or a new one, or the intents to cancel first,
- * decided in one ledger transaction. */
-static gboolean
-open_func (TbLedger  *ledger,
-           gpointer   data,
-           GError   **error)
-{
-  OpenOp *op = data;
-  g_autoptr(TbBill) bill = NULL;
-  g_autoptr(GError) invalid = NULL;
-
-  if (op->intent_id > 0)
-    return (op->intent = tb_ledger_get_intent (ledger, op->intent_id, error)) != NULL;
-
-  bill = tb_ledger_get_bill (ledger, op->bill_id, error);
-  if (bill == NULL)
-    return FALSE;
-
-  /* A new QR must fit what is still owed and the provider's rules; reusing one that is already
-   * on a screen is always allowed (it was checked when it was made). */
-  if (!validate_amount (op->amount, tb_bill_get_due (bill), op->minimum, op->whole_units, &invalid))
-    {
-      op->intent = tb_ledger_find_open_intent (ledger, op->bill_id, op->provider, op->environment,
-                                               op->amount, error);
-      if (op->intent == NULL && (error == NULL || *error == NULL))
-        g_propagate_error (error, g_steal_pointer (&invalid));
-      return op->intent != NULL;
-    }
-
-  op->intent = tb_ledger_open_intent (ledger, op->bill_id, op->provider, op->environment, op->amount,
-                                      op->usable_until_us, &op->to_cancel, error);
-  return op->intent != NULL || op->to_cancel != NULL;
-}
-
-static void open_decide (GTask *task);
-static void open_opened (GObject *object, GAsyncResult *result, gpointer user_data);
-
-static void
-open_run (GTask   *task,
-          gint64   reload_intent_id)
-{
-  TbPaymentService *self = g_task_get_source_object (task);
-  OpenData *data = g_task_get_task_data (task);
-  OpenOp *op = g_new0 (OpenOp, 1);
-
-  op->bill_id = data->bill_id;
-  op->intent_id = reload_intent_id;
-  op->amount = data->amount;
-  op->provider = g_strdup (tb_payment_provider_get_name (self->provider));
-  op->environment = g_strdup (tb_payment_provider_get_environment (self->provider));
-  op->minimum = tb_payment_provider_get_minimum (self->provider);
-  op->whole_units = tb_payment_provider_whole_units_only (self->provider);
-  op->usable_until_us = tb_clock_now_us (self->clock) + REUSE_MARGIN_US;
-  tb_ledger_task_run (self->ledger, self, open_func, op, (GDestroyNotify) open_op_free, NULL,
-                      open_opened, task);
-}
-
-static void
-open_cancelled_one (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tb_payment_service_cancel_finish (TB_PAYMENT_SERVICE (object), result, NULL, &error))
-    {
-      /* If the old invoice cannot be cancelled, a second QR could be paid on top of it. The
-       * provider's or network's error keeps its domain and code (the advice follows from
-       * them); the message says what it stopped. */
-      g_task_return_new_error (task, error->domain, error->code,
-                               _("The previous QR for this bill could not be cancelled: %s"),
-                               error->message);
-      return;
-    }
-  open_decide (g_steal_pointer (&task));
-}
-
-static gboolean
-open_wait_done (gpointer user_data)
-{
-  GTask *task = user_data;
-  OpenData *data = g_task_get_task_data (task);
-
-  data->wait_id = 0;
-  open_run (task, data->intent->id);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-open_checked (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  TbPaymentService *self = TB_PAYMENT_SERVICE (object);
-  OpenData *data = g_task_get_task_data (task);
-  TbCheckOutcome outcome;
-
-  if (!tb_payment_service_check_finish (self, result, &outcome, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (outcome.creating_elsewhere)
-    {
-      /* Another desk is getting this intent's invoice: wait for it instead of making one. */
-      data->wait_id = tb_clock_timeout_add (self->clock, CREATE_WAIT_MS, open_wait_done,
-                                            g_steal_pointer (&task), NULL);
-      return;
-    }
-  open_run (g_steal_pointer (&task), data->intent->id);
-}
-
-static void
-open_use_intent (GTask *task)
-{
-  TbPaymentService *self = g_task_get_source_object (task);
-  OpenData *data = g_task_get_task_data (task);
-
-  switch (data->intent->state)
-    {
-    case TB_INTENT_NEW:
-      /* Not created at the provider yet (or its answer was lost): a check creates it with the
-       * same sender_invoice_no, or finds another desk creating it. */
-      g_signal_emit (self, signals[INTENT_CHANGED], 0, data->intent->id, (int) data->intent->state);
-      tb_payment_service_check_async (self, data->intent->id, NULL, open_checked, task);
-      return;
-
-    case TB_INTENT_PENDING:
-    case TB_INTENT_PAID:
-      g_task_return_pointer (task, g_steal_pointer (&data->intent), (GDestroyNotify) tb_intent_free);
-      break;
-
-    case TB_INTENT_FAILED:
-      g_task_return_new_error (task, TB_SERVICE_ERROR, TB_SERVICE_ERROR_PROVIDER, "%s",
-                               data->intent->last_error != NULL ? data->intent->last_error
-                                                                : _("The payment provider refused the request."));
-      break;
-
-    case TB_INTENT_CANCELLED:
-    case TB_INTENT_EXPIRED:
-    default:
-      g_task_return_new_error (task, TB_SERVICE_ERROR, TB_SERVICE_ERROR_CHANGED, "%s",
-                               _("The QR was cancelled meanwhile. Try again."));
-      break;
-    }
-  g_object_unref (task);
-}
-
-static void
-open_opened (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  OpenData *data = g_task_get_task_data (task);
-  OpenOp *op = tb_ledger_task_get_op (result);
-
-  if (!tb_ledger_task_finish (result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&data->intent, tb_intent_free);
-  g_clear_pointer (&data->to_cancel, g_array_unref);
-  data->intent = g_steal_pointer (&op->intent);
-  data->to_cancel = g_steal_pointer (&op->to_cancel);
-  data->next_cancel = 0;
-
-  if (data->intent != NULL)
-    open_use_intent (g_steal_pointer (&task));
-  else
-    open_decide (g_steal_pointer (&task));
-}
-
-/* Cancels the intents the ledger named, one at a time, then asks the ledger again. */
-static void
-open_decide (GTask *task)
-{
-  TbPaymentService *self = g_task_get_source_object (task);
-  OpenData *data = g_task_get_task_data (task);
-
-  if (data->to_cancel != NULL && data->next_cancel < data->to_cancel->len)
-    {
-      gint64 id = g_array_index (data->to_cancel, gint64, data->next_cancel++);
-
-      tb_payment_service_cancel_async (self, id, NULL, open_cancelled_one, task);
-      return;
-    }
-  if (++data->rounds > OPEN_MAX_ROUNDS)
-    {
-      g_task_return_new_error (task, TB_SERVICE_ERROR, TB_SERVICE_ERROR_CHANGED, "%s",
-                               _("The bill's QRs keep changing at another desk. Try again in a moment."));
-      g_object_unref (task);
-      return;
-    }
-  open_run (task, 0);
-}
-
 void
-tb_payment_service_open_async (TbPaymentService    *self,
-                               gint64               bill_id,
-                               gint64               amount,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+_tb_payment_service_emit_intent_changed (TbPaymentService *self,
+                                         gint64            intent_id,
+                                         TbIntentState     state)
 {
-  GTask *task;
-  OpenData *data;
-
-  g_return_if_fail (TB_IS_PAYMENT_SERVICE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tb_payment_service_open_async);
-  g_task_set_return_on_cancel (task, FALSE);
-
-  data = g_new0 (OpenData, 1);
-  data->bill_id = bill_id;
-  data->amount = amount;
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-  open_decide (task);
-}
-
-TbIntent *
-tb_payment_service_open_finish (TbPaymentService  *self,
-                                GAsyncResult      *result,
-                                GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- releasing a bill before another payment ----------------------------------------------- */
-
-typedef struct
-{
-  gint64     bill_id;
-  GPtrArray *open;          /* TbIntent* */
-  guint      next;
-  guint      failed;
-  GError    *first_error;
-} ReleaseOp;
-
-static void
-release_op_free (ReleaseOp *op)
-{
-  g_clear_pointer (&op->open, g_ptr_array_unref);
-  g_clear_error (&op->first_error);
-  g_free (op);
-}
-
-static gboolean
-release_list_func (TbLedger  *ledger,
-                   gpointer   data,
-                   GError   **error)
-{
-  ReleaseOp *op = data;
-
-  op->open = tb_ledger_list_intents (ledger, TB_INTENT_FILTER_OPEN, op->bill_id, 100, error);
-  return op->open != NULL;
-}
-
-static void release_next (GTask *task);
-
-static void
-release_cancelled (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  ReleaseOp *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  TbCheckOutcome outcome = { 0 };
-
-  if (!tb_payment_service_cancel_finish (TB_PAYMENT_SERVICE (object), result, &outcome, &error))
-    {
-      op->failed++;
-      if (op->first_error == NULL)
-        op->first_error = g_steal_pointer (&error);
-    }
-  else if (outcome.state == TB_INTENT_NEW || outcome.state == TB_INTENT_PENDING)
-    op->failed++;
-  release_next (task);
-}
-
-static void
-release_next (GTask *task)
-{
-  TbPaymentService *self = g_task_get_source_object (task);
-  ReleaseOp *op = g_task_get_task_data (task);
-
-  if (op->next < op->open->len)
-    {
-      TbIntent *intent = op->open->pdata[op->next++];
-
-      tb_payment_service_cancel_async (self, intent->id, NULL, release_cancelled, task);
-      return;
-    }
-  if (op->failed > 0)
-    g_task_return_new_error (task, TB_SERVICE_ERROR, TB_SERVICE_ERROR_QR_OPEN,
-                             _("A QPay QR for this bill could not be cancelled (%s). The customer may "
-                               "still pay it, so another payment now could charge them twice. Check "
-                               "the connection and try again, or wait for the QR to be paid."),
-                             op->first_error != NULL ? op->first_error->message
-                                                     : _("no answer from QPay"));
-  else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static void
-release_listed (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tb_ledger_task_finish (result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  release_next (task);
-}
-
-void
-tb_payment_service_release_bill_async (TbPaymentService    *self,
-                                       gint64               bill_id,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  GTask *task;
-  ReleaseOp *op;
-
-  g_return_if_fail (TB_IS_PAYMENT_SERVICE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tb_payment_service_release_bill_async);
-  g_task_set_return_on_cancel (task, FALSE);
-  op = g_new0 (ReleaseOp, 1);
-  op->bill_id = bill_id;
-  /* The task owns the op; the ledger task only borrows it. */
-  g_task_set_task_data (task, op, (GDestroyNotify) release_op_free);
-  tb_ledger_task_run (self->ledger, self, release_list_func, op, NULL, NULL, release_listed, task);
-}
-
-gboolean
-tb_payment_service_release_bill_finish (TbPaymentService  *self,
-                                        GAsyncResult      *result,
-                                        GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_signal_emit (self, signals[INTENT_CHANGED], 0, intent_id, (int) state);
 }
 
 /* ---- the object ---------------------------------------------------------------------------- */
 
-static gboolean
-validate_amount (gint64     amount,
+gboolean
+_tb_payment_validate_amount (gint64     amount,
                  gint64     due,
                  gint64     minimum,
                  gboolean   whole_units,
@@ -1549,7 +761,7 @@ tb_payment_service_validate_amount (TbPaymentService  *self,
 {
   g_return_val_if_fail (TB_IS_PAYMENT_SERVICE (self), FALSE);
 
-  return validate_amount (amount, due, tb_payment_provider_get_minimum (self->provider),
+  return _tb_payment_validate_amount (amount, due, tb_payment_provider_get_minimum (self->provider),
                           tb_payment_provider_whole_units_only (self->provider), error);
 }
 
@@ -1622,7 +834,7 @@ tb_payment_service_init (TbPaymentService *self)
 {
   self->lifetime_s = TB_PAYMENT_SERVICE_DEFAULT_LIFETIME_S;
   self->clock = tb_clock_new_system ();
-  self->lease_owner = make_lease_owner ();
+  self->lease_owner = _tb_payment_lease_owner_new ();
   self->flights = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) g_queue_free);
 }

@@ -82,6 +82,61 @@ status_for_state (TbIntentState state)
     }
 }
 
+/* Checks again at once when check_now() was pressed during the check, else arms @delay_ms. */
+static void
+continue_after (TbPaymentWatcher *self,
+                guint             delay_ms)
+{
+  if (self->check_again)
+    {
+      self->check_again = FALSE;
+      check (self);
+    }
+  else
+    arm (self, delay_ms);
+}
+
+static void
+check_failed (TbPaymentWatcher *self,
+              const GError     *error)
+{
+  guint next = self->interval_ms;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (error->message);
+  self->status = TB_WATCH_WAITING;
+  /* Back off on network trouble: 3, 6, 12 … 30 s. Other errors keep the normal pace. */
+  if (tb_payment_service_error_is_transient (self->service, error))
+    {
+      if (self->connection_problem)
+        next = MIN (self->next_delay_ms * 2, self->max_backoff_ms);
+      self->connection_problem = TRUE;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  arm (self, next);
+}
+
+static void
+check_answered (TbPaymentWatcher     *self,
+                const TbCheckOutcome *outcome)
+{
+  self->outcome = *outcome;
+  self->connection_problem = FALSE;
+  g_clear_pointer (&self->last_error, g_free);
+  self->status = status_for_state (outcome->state);
+
+  if (self->status != TB_WATCH_WAITING)
+    {
+      /* The intent ended (paid, expired, cancelled): nothing more to watch. */
+      self->running = FALSE;
+      tb_clock_clear (self->clock, &self->timeout_id);
+      g_signal_emit (self, signals[CHANGED], 0);
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  continue_after (self, self->interval_ms);
+}
+
 static void
 check_done (GObject      *object,
             GAsyncResult *result,
@@ -101,61 +156,14 @@ check_done (GObject      *object,
   self->check_count++;
 
   /* The answer to a check made before stop(): no news. If the watcher was started again
-   * meanwhile, nothing else will arm it, so the next check is armed here. */
+   * meanwhile, nothing else will arm it, so the next check is armed here (arm() does nothing
+   * while stopped). */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (self->check_again)
-        {
-          self->check_again = FALSE;
-          check (self);
-        }
-      else
-        arm (self, self->interval_ms);
-      return;
-    }
-
-  if (!ok)
-    {
-      g_free (self->last_error);
-      self->last_error = g_strdup (error->message);
-      self->status = TB_WATCH_WAITING;
-      /* Back off on network trouble: 3, 6, 12 … 30 s. Other errors keep the normal pace. */
-      if (tb_payment_service_error_is_transient (self->service, error))
-        {
-          guint next = self->connection_problem ? MIN (self->next_delay_ms * 2, self->max_backoff_ms)
-                                                : self->interval_ms;
-          self->connection_problem = TRUE;
-          g_signal_emit (self, signals[CHANGED], 0);
-          arm (self, next);
-          return;
-        }
-      g_signal_emit (self, signals[CHANGED], 0);
-      arm (self, self->interval_ms);
-      return;
-    }
-
-  self->outcome = outcome;
-  self->connection_problem = FALSE;
-  g_clear_pointer (&self->last_error, g_free);
-  self->status = status_for_state (outcome.state);
-
-  if (self->status != TB_WATCH_WAITING)
-    {
-      /* The intent ended (paid, expired, cancelled): nothing more to watch. */
-      self->running = FALSE;
-      tb_clock_clear (self->clock, &self->timeout_id);
-      g_signal_emit (self, signals[CHANGED], 0);
-      return;
-    }
-
-  g_signal_emit (self, signals[CHANGED], 0);
-  if (self->check_again)
-    {
-      self->check_again = FALSE;
-      check (self);
-    }
+    continue_after (self, self->interval_ms);
+  else if (!ok)
+    check_failed (self, error);
   else
-    arm (self, self->interval_ms);
+    check_answered (self, &outcome);
 }
 
 static void
