@@ -642,6 +642,41 @@ test_error_domains (Fixture       *f,
   g_clear_error (&w.error);
 }
 
+/* ---- 13.1 against a provider that does not deduplicate sender numbers ---- */
+
+static void
+test_two_desks_one_invoice (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) other_ledger = tb_ledger_open (f->path, &error);
+  g_autoptr(TbPaymentService) other = NULL;
+
+  g_assert_no_error (error);
+  /* The second desk: its own connection to the ledger file and its own service. */
+  other = tb_payment_service_new (other_ledger, TB_PAYMENT_PROVIDER (f->provider));
+
+  for (guint round = 0; round < 10; round++)
+    {
+      gint64 bill_id = new_bill (f, 100000 + round * 100);
+      Wait a = { 0 }, b = { 0 };
+
+      tb_payment_service_open_async (f->service, bill_id, 100000 + round * 100, NULL, open_cb, &a);
+      tb_payment_service_open_async (other, bill_id, 100000 + round * 100, NULL, open_cb, &b);
+      g_assert_true (tb_test_wait_for (&a.done, 10000));
+      g_assert_true (tb_test_wait_for (&b.done, 10000));
+      g_assert_no_error (a.error);
+      g_assert_no_error (b.error);
+      g_assert_cmpint (a.intent->id, ==, b.intent->id);
+      g_assert_cmpstr (a.intent->provider_invoice_id, ==, b.intent->provider_invoice_id);
+      /* One invoice asked for per bill: the desk without the lease waited for it. */
+      g_assert_cmpuint (f->mock->invoices, ==, round + 1);
+      g_clear_pointer (&a.intent, tb_intent_free);
+      g_clear_pointer (&b.intent, tb_intent_free);
+    }
+  tb_test_release_and_wait (g_steal_pointer (&other));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +690,7 @@ main (int   argc,
   ADD ("extra-invoice-reconciled", test_extra_invoice_reconciled);
   ADD ("release-bill", test_release_bill);
   ADD ("error-domains", test_error_domains);
+  ADD ("two-desks-one-invoice", test_two_desks_one_invoice);
 #undef ADD
 
   return g_test_run ();
