@@ -899,7 +899,8 @@ tb_ledger_due_intents (TbLedger    *self,
 {
   /* Closed intents stay due while an invoice of theirs may still take money: PAID (a second
    * payment on the same QR), an extra invoice not confirmed cancelled, or closed after the
-   * cancel but without a check since (the final check failed). */
+   * cancel but without a check since (the final check failed). Open ones come first, so that
+   * many paid QRs never crowd out one still on a screen. */
   static const char sql[] =
     "SELECT " INTENT_COLUMNS INTENT_FROM
     " WHERE i.provider = ?1 AND i.environment = ?2 AND i.created_us > ?3 AND ("
@@ -909,7 +910,8 @@ tb_ledger_due_intents (TbLedger    *self,
     "     OR (i.provider_invoice_id IS NOT NULL AND COALESCE(i.last_check_us, 0) < i.updated_us)"
     "     OR EXISTS (SELECT 1 FROM intent_invoices v WHERE v.intent_id = i.id AND v.state = 'LIVE'"
     "                AND v.provider_invoice_id IS NOT i.provider_invoice_id))))"
-    " ORDER BY COALESCE(i.last_check_us, 0), i.created_us, i.id LIMIT ?6";
+    " ORDER BY i.state IN ('NEW', 'PENDING') DESC, COALESCE(i.last_check_us, 0), i.created_us, i.id"
+    " LIMIT ?6";
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (TB_IS_LEDGER (self), NULL);

@@ -10,6 +10,7 @@
 #include "core/tb-ledger-task.h"
 #include "core/tb-money.h"
 #include "tb-payment-steps.h"
+#include "tb-service-error.h"
 
 /* How long one desk may take to get an intent's invoice before another desk may try: longer
  * than a login plus a create request (20 s each by default). A second invoice made after it
@@ -532,6 +533,13 @@ intent_loaded (GObject      *object,
   run->bill = g_steal_pointer (&op->bill);
   run->claimed = op->claimed;
   run->state_before = run->outcome.state = run->intent->state;
+  if (op->foreign)
+    {
+      run_finish (run, g_error_new (TB_SERVICE_ERROR, TB_SERVICE_ERROR_NOT_CONFIGURED,
+                                    _("This QR was made with other payment settings (%s, %s). Switch back to them to check or cancel it."),
+                                    run->intent->provider, run->intent->environment));
+      return;
+    }
   take_invoices (run, op->invoices);
 
   if (run->op->kind != OP_CHECK)
@@ -565,6 +573,8 @@ run_start (TbPaymentService *self,
 
   load->intent_id = op->intent_id;
   load->create = op->kind == OP_CHECK;
+  load->provider = g_strdup (tb_payment_provider_get_name (self->provider));
+  load->environment = g_strdup (tb_payment_provider_get_environment (self->provider));
   load->owner = g_strdup (self->lease_owner);
   load->now_us = now;
   load->lease_until_us = now + CREATE_LEASE_US;

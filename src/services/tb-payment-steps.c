@@ -24,6 +24,8 @@ _tb_run_invoice_free (TbRunInvoice *invoice)
 void
 _tb_load_step_free (TbLoadStep *op)
 {
+  g_free (op->provider);
+  g_free (op->environment);
   g_free (op->owner);
   g_clear_pointer (&op->intent, tb_intent_free);
   g_clear_pointer (&op->bill, tb_bill_free);
@@ -87,6 +89,12 @@ _tb_load_step_func (TbLedger  *ledger,
   op->intent = tb_ledger_get_intent (ledger, op->intent_id, error);
   if (op->intent == NULL)
     return FALSE;
+
+  /* A simulator invoice id means nothing to live QPay (and the other way round). */
+  op->foreign = g_strcmp0 (op->intent->provider, op->provider) != 0 ||
+                g_strcmp0 (op->intent->environment, op->environment) != 0;
+  if (op->foreign)
+    return TRUE;
 
   if (op->create && op->intent->state == TB_INTENT_NEW && op->intent->provider_invoice_id == NULL)
     {

@@ -32,6 +32,8 @@ typedef struct
 {
   gint64     intent_id;
   gboolean   create;
+  char      *provider;             /* this service's provider and environment */
+  char      *environment;
   char      *owner;
   gint64     now_us;
   gint64     lease_until_us;
@@ -39,6 +41,7 @@ typedef struct
   TbIntent  *intent;
   TbBill    *bill;
   gboolean   claimed;
+  gboolean   foreign;              /* made with another provider or environment: hands off */
   GPtrArray *invoices;             /* char* */
 } TbLoadStep;
 

@@ -12,6 +12,7 @@
 #include "services/tb-payment-service.h"
 #include "services/tb-payment-watcher.h"
 #include "services/tb-reconciler.h"
+#include "services/tb-service-error.h"
 #include "sim/tb-sim-server.h"
 #include "tb-test-utils.h"
 
@@ -772,6 +773,14 @@ test_reconciler_own_environment (Fixture       *f,
   reread = tb_ledger_get_intent (f->ledger, live->id, &error);
   g_assert_cmpint (reread->check_count, ==, 0);
   g_assert_cmpint (reread->state, ==, TB_INTENT_PENDING);
+
+  /* Asked for directly (a start-up sweep, `qpay check`): refused, nothing sent. */
+  memset (&w, 0, sizeof w);
+  tb_payment_service_check_async (f->service, live->id, NULL, check_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_error (w.error, TB_SERVICE_ERROR, TB_SERVICE_ERROR_NOT_CONFIGURED);
+  g_clear_error (&w.error);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before, ==, 1);
 }
 
 /* #5 and 13.1: two desks press Generate QR on one bill at the same moment. */

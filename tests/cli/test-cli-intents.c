@@ -1,4 +1,5 @@
-/* test-cli-race.c: two tulbur-cli processes press "Generate QR" on one bill at once
+/* test-cli-intents.c: two tulbur-cli processes press "Generate QR" on one bill at once; a
+ * cancel whose answer cannot be read
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -203,14 +204,66 @@ test_two_processes_one_qr (Fixture       *f,
   g_assert_cmpint (ledger_int (f, "SELECT COUNT(*) FROM bills WHERE status <> 'PAID'", NULL), ==, 0);
 }
 
+/* 13.2: a cancel answered 200 with a login page leaves the QR open, listed and checked. */
+static void
+test_cancel_unreadable_listed (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *number = new_bill (f, 0);
+  const char * const create[] = { "qpay", "invoice", number, "--json", NULL };
+  const char * const list[] = { "qpay", "list", "--json", NULL };
+  const char * const reconcile[] = { "reconcile", "--once", NULL };
+  g_autoptr(TbCliRun) created = cli (f, create);
+  g_autoptr(TbCliRun) cancelled = NULL;
+  g_autoptr(TbCliRun) listed = NULL;
+  g_autoptr(TbCliRun) reconciled = NULL;
+  g_autoptr(JsonNode) intent = NULL;
+  g_autoptr(JsonNode) open = NULL;
+  g_autoptr(JsonNode) fault = NULL;
+  g_autofree char *intent_id = NULL;
+  g_autofree char *payment = NULL;
+  const char *invoice_id;
+  JsonArray *rows;
+
+  tb_cli_assert_ok (created);
+  intent = tb_cli_parse_json (created->out);
+  intent_id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_node_get_object (intent), "intent"));
+  invoice_id = json_object_get_string_member (json_node_get_object (intent), "invoice_id");
+
+  fault = tb_cli_sim_call (f->sim, "POST", "/sim/faults",
+                           "{\"path\": \"/v2/invoice/\", \"status\": 200, \"body\": \"malformed\", \"count\": 1}");
+  {
+    const char * const cancel[] = { "qpay", "cancel", intent_id, NULL };
+    cancelled = cli (f, cancel);
+  }
+  /* Not "cancelled": an error that says so, exit 1. */
+  tb_cli_assert_error (cancelled);
+
+  listed = cli (f, list);
+  tb_cli_assert_ok (listed);
+  open = tb_cli_parse_json (listed->out);
+  rows = json_node_get_array (open);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "state"), ==, "PENDING");
+  g_assert_false (json_object_get_null_member (json_array_get_object_element (rows, 0), "last_error"));
+
+  /* QPay never cancelled it: the customer pays, the reconciler records it. */
+  payment = tb_cli_sim_pay (f->sim, invoice_id, 0);
+  reconciled = cli (f, reconcile);
+  g_assert_cmpint (reconciled->status, ==, 0);
+  g_assert_cmpint (ledger_int (f, "SELECT COUNT(*) FROM payments WHERE provider_txn_id = ?", payment), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/tulbur/cli/race/two-processes-one-qr", Fixture, NULL, fixture_setup,
+  g_test_add ("/tulbur/cli/intents/two-processes-one-qr", Fixture, NULL, fixture_setup,
               test_two_processes_one_qr, fixture_teardown);
+  g_test_add ("/tulbur/cli/intents/cancel-unreadable-listed", Fixture, NULL, fixture_setup,
+              test_cancel_unreadable_listed, fixture_teardown);
 
   return g_test_run ();
 }
