@@ -325,8 +325,20 @@ release_list_func (TbLedger  *ledger,
 {
   ReleaseOp *op = data;
 
-  op->open = tb_ledger_list_intents (ledger, TB_INTENT_FILTER_OPEN, op->bill_id, 100, error);
-  return op->open != NULL;
+  g_autoptr(GPtrArray) all = tb_ledger_list_intents (ledger, TB_INTENT_FILTER_ALL, op->bill_id, 1000, error);
+
+  if (all == NULL)
+    return FALSE;
+  /* Open QRs, and closed intents with another desk's invoice not yet confirmed cancelled. */
+  op->open = g_ptr_array_new_with_free_func ((GDestroyNotify) tb_intent_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      TbIntent *intent = all->pdata[i];
+
+      if (tb_intent_is_open (intent) || intent->extra_invoices > 0)
+        g_ptr_array_add (op->open, g_steal_pointer (&all->pdata[i]));
+    }
+  return TRUE;
 }
 
 static void release_next (GTask *task);
@@ -347,7 +359,8 @@ release_cancelled (GObject      *object,
       if (op->first_error == NULL)
         op->first_error = g_steal_pointer (&error);
     }
-  else if (outcome.state == TB_INTENT_NEW || outcome.state == TB_INTENT_PENDING)
+  else if (outcome.state == TB_INTENT_NEW || outcome.state == TB_INTENT_PENDING ||
+           outcome.extra_invoices > 0)
     op->failed++;
   release_next (task);
 }

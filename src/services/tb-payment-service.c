@@ -188,6 +188,7 @@ take_outcome (Run                  *run,
   run->outcome.bill_due = outcome->bill_due;
   run->outcome.bill_status = outcome->bill_status;
   run->outcome.overpaid = outcome->overpaid;
+  run->outcome.extra_invoices = outcome->extra_invoices;
 }
 
 /* The last step's outcome; the op then reports @run->error, or success. */

@@ -58,6 +58,7 @@ typedef struct
   gint64         reversed_amount; /* their sum, minor units */
   guint          flagged;         /* answer rows not credited (another invoice, a reused id) */
   gboolean       creating_elsewhere; /* NEW: another desk is creating the invoice right now */
+  guint          extra_invoices;  /* other invoices of the intent not yet confirmed cancelled */
 } TbCheckOutcome;
 
 TbPaymentService  *tb_payment_service_new          (TbLedger          *ledger,

@@ -313,6 +313,7 @@ fill_outcome (TbLedger        *ledger,
   op->outcome.bill_due = tb_bill_get_due (bill);
   op->outcome.bill_status = bill->status;
   op->outcome.overpaid = bill->overpaid;
+  op->outcome.extra_invoices = intent->extra_invoices;
   return TRUE;
 }
 

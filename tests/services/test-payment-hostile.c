@@ -601,6 +601,48 @@ test_release_bill (Fixture       *f,
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills WHERE id = 3"), ==, 1);
 }
 
+/* #10 with 13.1: a paid QR whose other invoice (another desk's) is still live. */
+static void
+test_release_bill_extra_invoice (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbIntent) after = NULL;
+  gint64 bill_id = new_bill (f, 600000);
+  Wait w;
+
+  intent = open_qr (f, bill_id, 300000);
+  g_assert_true (tb_ledger_intent_add_invoice (f->ledger, intent->id, "mock-inv-other", "other-qr", NULL,
+                                               NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Paid; the other invoice's cancel cannot be confirmed (a login page). */
+  mock_set_rows (f->mock, intent->provider_invoice_id, "3300000000001:PAID:3000", NULL);
+  f->mock->cancel_body = g_strdup ("<html>Sign in</html>");
+  w = run_check (f, intent->id);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome.state, ==, TB_INTENT_PAID);
+  g_assert_cmpuint (w.outcome.extra_invoices, ==, 1);
+
+  /* The rest of the bill in cash? Not while that QR may still be paid. */
+  memset (&w, 0, sizeof w);
+  tb_payment_service_release_bill_async (f->service, bill_id, NULL, release_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_error (w.error, TB_SERVICE_ERROR, TB_SERVICE_ERROR_QR_OPEN);
+  g_clear_error (&w.error);
+
+  g_clear_pointer (&f->mock->cancel_body, g_free);
+  memset (&w, 0, sizeof w);
+  tb_payment_service_release_bill_async (f->service, bill_id, NULL, release_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  after = reload (f, intent->id);
+  g_assert_cmpuint (after->extra_invoices, ==, 0);
+  g_assert_cmpint (after->state, ==, TB_INTENT_PAID);
+}
+
 /* ---- #7: errors keep their domain ---- */
 
 static void
@@ -689,6 +731,7 @@ main (int   argc,
   ADD ("foreign-rows-not-credited", test_foreign_rows_not_credited);
   ADD ("extra-invoice-reconciled", test_extra_invoice_reconciled);
   ADD ("release-bill", test_release_bill);
+  ADD ("release-bill-extra-invoice", test_release_bill_extra_invoice);
   ADD ("error-domains", test_error_domains);
   ADD ("two-desks-one-invoice", test_two_desks_one_invoice);
 #undef ADD
