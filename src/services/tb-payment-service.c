@@ -388,6 +388,7 @@ extra_cancelled (GObject      *object,
     }
   invoice->cancelled = TRUE;
   invoice->check_tried = TRUE;
+  invoice->unseen = TRUE;
   op = step_op_new (run);
   op->invoices = run->invoices;
   run_step (run, op, step_done);

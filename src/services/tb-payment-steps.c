@@ -287,7 +287,8 @@ apply_checks (TbLedger  *ledger,
     {
       TbRunInvoice *invoice = op->invoices->pdata[i];
 
-      if (invoice->extra && invoice->cancelled &&
+      /* Done with only once a check after the cancel found what was paid on it. */
+      if (invoice->extra && invoice->cancelled && (invoice->check != NULL || invoice->unseen) &&
           !tb_ledger_intent_invoice_cancelled (ledger, op->intent_id, invoice->invoice_id, error))
         return FALSE;
     }

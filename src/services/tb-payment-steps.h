@@ -22,6 +22,7 @@ typedef struct
   gboolean         cancel_tried;
   gboolean         cancelled;      /* the provider confirmed the cancel */
   gboolean         check_tried;
+  gboolean         unseen;         /* made by this run and never shown: nobody can have paid it */
   TbProviderCheck *check;          /* the answer, NULL when the check failed */
 } TbRunInvoice;
 

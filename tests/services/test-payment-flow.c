@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "core/tb-ledger.h"
+#include "providers/tb-qpay-error.h"
 #include "providers/tb-qpay-provider.h"
 #include "services/tb-payment-service.h"
 #include "services/tb-payment-watcher.h"
@@ -981,6 +982,38 @@ test_second_payment_on_paid_qr (Fixture       *f,
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT overpaid FROM bills"), ==, 1);
 }
 
+/* 13.2: a cancel whose answer is lost is an unknown outcome; asking again settles it. */
+static void
+test_cancel_lost_stays_open (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbIntent) reread = NULL;
+  gint64 bill_id = new_bill (f, 800000);
+  TbSimFault lost = { "/v2/invoice/", 0, TB_SIM_BODY_NORMAL, 0, TRUE, 1 };
+  Wait w = { 0 };
+
+  intent = open_qr (f, bill_id, 800000, &error);
+  g_assert_no_error (error);
+  tb_sim_server_add_fault (f->sim, &lost);
+
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_error (w.error, TB_QPAY_ERROR, TB_QPAY_ERROR_TIMEOUT);
+  g_clear_error (&w.error);
+  reread = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (reread->state, ==, TB_INTENT_PENDING);
+  g_assert_nonnull (reread->last_error);
+
+  /* QPay did cancel it: asking again is safe (a cancel is idempotent) and now confirmed. */
+  memset (&w, 0, sizeof w);
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome.state, ==, TB_INTENT_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1007,6 +1040,7 @@ main (int   argc,
   ADD ("watcher-backoff-fake-clock", test_watcher_backoff_fake_clock);
   ADD ("watcher-restart-in-flight", test_watcher_restart_in_flight);
   ADD ("second-payment-on-paid-qr", test_second_payment_on_paid_qr);
+  ADD ("cancel-lost-stays-open", test_cancel_lost_stays_open);
 #undef ADD
 
   return g_test_run ();
