@@ -43,7 +43,6 @@ typedef struct
   guint      next_cancel;
   GArray    *to_cancel;
   TbIntent  *intent;
-  guint      wait_id;
 } OpenData;
 
 static void
@@ -84,12 +83,16 @@ open_func (TbLedger  *ledger,
 
   /* A new QR must fit what is still owed and the provider's rules; reusing one that is already
    * on a screen is always allowed (it was checked when it was made). */
-  if (!_tb_payment_validate_amount (op->amount, tb_bill_get_due (bill), op->minimum, op->whole_units, &invalid))
+  if (!_tb_payment_validate_amount (op->amount, tb_bill_get_due (bill), op->minimum, op->whole_units,
+                                   &invalid))
     {
+      g_autoptr(GError) local_error = NULL;
+
       op->intent = tb_ledger_find_open_intent (ledger, op->bill_id, op->provider, op->environment,
-                                               op->amount, error);
-      if (op->intent == NULL && (error == NULL || *error == NULL))
-        g_propagate_error (error, g_steal_pointer (&invalid));
+                                               op->amount, &local_error);
+      if (op->intent == NULL)
+        g_propagate_error (error, local_error != NULL ? g_steal_pointer (&local_error)
+                                                      : g_steal_pointer (&invalid));
       return op->intent != NULL;
     }
 
@@ -106,19 +109,20 @@ open_run (GTask   *task,
           gint64   reload_intent_id)
 {
   TbPaymentService *self = g_task_get_source_object (task);
+  TbPaymentProvider *provider = tb_payment_service_get_provider (self);
   OpenData *data = g_task_get_task_data (task);
   OpenOp *op = g_new0 (OpenOp, 1);
 
   op->bill_id = data->bill_id;
   op->intent_id = reload_intent_id;
   op->amount = data->amount;
-  op->provider = g_strdup (tb_payment_provider_get_name (tb_payment_service_get_provider (self)));
-  op->environment = g_strdup (tb_payment_provider_get_environment (tb_payment_service_get_provider (self)));
-  op->minimum = tb_payment_provider_get_minimum (tb_payment_service_get_provider (self));
-  op->whole_units = tb_payment_provider_whole_units_only (tb_payment_service_get_provider (self));
+  op->provider = g_strdup (tb_payment_provider_get_name (provider));
+  op->environment = g_strdup (tb_payment_provider_get_environment (provider));
+  op->minimum = tb_payment_provider_get_minimum (provider);
+  op->whole_units = tb_payment_provider_whole_units_only (provider);
   op->usable_until_us = tb_clock_now_us (tb_payment_service_get_clock (self)) + REUSE_MARGIN_US;
-  tb_ledger_task_run (tb_payment_service_get_ledger (self), self, open_func, op, (GDestroyNotify) open_op_free, NULL,
-                      open_opened, task);
+  tb_ledger_task_run (tb_payment_service_get_ledger (self), self, open_func, op,
+                      (GDestroyNotify) open_op_free, NULL, open_opened, task);
 }
 
 static void
@@ -148,7 +152,6 @@ open_wait_done (gpointer user_data)
   GTask *task = user_data;
   OpenData *data = g_task_get_task_data (task);
 
-  data->wait_id = 0;
   open_run (task, data->intent->id);
   return G_SOURCE_REMOVE;
 }
@@ -172,8 +175,8 @@ open_checked (GObject      *object,
   if (outcome.creating_elsewhere)
     {
       /* Another desk is getting this intent's invoice: wait for it instead of making one. */
-      data->wait_id = tb_clock_timeout_add (tb_payment_service_get_clock (self), CREATE_WAIT_MS, open_wait_done,
-                                            g_steal_pointer (&task), NULL);
+      tb_clock_timeout_add (tb_payment_service_get_clock (self), CREATE_WAIT_MS, open_wait_done,
+                            g_steal_pointer (&task), NULL);
       return;
     }
   open_run (g_steal_pointer (&task), data->intent->id);
