@@ -35,6 +35,7 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/001-initial.sql",
   "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
   "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
+  "/io/github/tulbur/Tulbur/sql/004-intent-invoices.sql",
 };
 
 gint64

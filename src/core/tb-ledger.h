@@ -190,10 +190,19 @@ typedef struct
   gint64         expires_us;          /* 0 = unknown */
   int            check_count;
   gint64         last_check_us;       /* 0 = never */
-  char          *last_error;
-  gint64         paid;                /* sum of payments recorded against this intent */
+  char          *last_error;          /* why the last step failed, or a warning for staff */
+  gint64         paid;                /* net sum of payments recorded against this intent */
   gint64         created_us;
   gint64         updated_us;
+  /* Settled payments the provider later reported REFUNDED or FAILED (minor units, ≥ 0): the
+   * bill no longer counts them. The UI shows "QPay payment reversed: <amount>" when > 0. */
+  gint64         reversed;
+  /* Other provider invoices this intent got (a race between desks) that are not yet confirmed
+   * cancelled: they are checked and cancelled by the service, and payments on them recorded. */
+  guint          extra_invoices;
+  /* Who is creating the invoice of a NEW intent, until when (see claim_create); NULL / 0. */
+  char          *lease_owner;
+  gint64         lease_until_us;
 } TbIntent;
 
 void        tb_intent_free          (TbIntent     *intent);
@@ -210,6 +219,22 @@ TbIntent   *tb_ledger_create_intent (TbLedger     *self,
                                      const char   *environment,
                                      gint64        amount,
                                      GError      **error);
+/* "Reuse or create the bill's open intent" as ONE write transaction (BEGIN IMMEDIATE), so two
+ * desks can never both create one:
+ *  - an open intent of this provider, environment and amount that is NEW, or whose QR is still
+ *    usable at @usable_until_us, is returned as it is;
+ *  - otherwise, when the bill has other open intents (any provider, amount or environment),
+ *    NULL is returned without an error and their ids are put in @out_to_cancel (gint64): the
+ *    caller cancels them at the provider, then calls again;
+ *  - otherwise a NEW intent is created, as tb_ledger_create_intent() does. */
+TbIntent   *tb_ledger_open_intent   (TbLedger     *self,
+                                     gint64        bill_id,
+                                     const char   *provider,
+                                     const char   *environment,
+                                     gint64        amount,
+                                     gint64        usable_until_us,
+                                     GArray      **out_to_cancel,
+                                     GError      **error);
 TbIntent   *tb_ledger_get_intent    (TbLedger     *self,
                                      gint64        intent_id,
                                      GError      **error);
@@ -221,7 +246,37 @@ TbIntent   *tb_ledger_find_open_intent (TbLedger  *self,
                                         const char *environment,
                                         gint64     amount,
                                         GError   **error);
-/* NEW → PENDING with what the provider returned. */
+/* Before asking the provider for the invoice of a NEW intent: in one write transaction, takes
+ * the intent's lease for @owner until @lease_until_us unless another owner holds a lease that
+ * is still running at @now_us (a lease held by @stale_owner, a process known to be gone, is
+ * taken over). *@out_claimed says whether the caller may create the invoice; the intent is
+ * returned either way (NULL with @error on failure). */
+TbIntent   *tb_ledger_intent_claim_create (TbLedger   *self,
+                                           gint64      intent_id,
+                                           const char *owner,
+                                           const char *stale_owner,
+                                           gint64      now_us,
+                                           gint64      lease_until_us,
+                                           gboolean   *out_claimed,
+                                           GError    **error);
+/* Gives the lease back (a failed create), so that another caller need not wait for it. */
+gboolean    tb_ledger_intent_release_lease (TbLedger   *self,
+                                            gint64      intent_id,
+                                            const char *owner,
+                                            GError    **error);
+/* Records an invoice the provider created for the intent, in one transaction. The first one
+ * moves NEW → PENDING with its QR; any later, different one is kept as an extra invoice (never
+ * forgotten: checked and cancelled later) and *@out_extra is set. Clears the lease. */
+gboolean    tb_ledger_intent_add_invoice (TbLedger   *self,
+                                          gint64      intent_id,
+                                          const char *provider_invoice_id,
+                                          const char *qr_text,
+                                          const char *short_url,
+                                          const char *deep_links_json,
+                                          gint64      expires_us,
+                                          gboolean   *out_extra,
+                                          GError    **error);
+/* tb_ledger_intent_add_invoice() without the extra flag. */
 gboolean    tb_ledger_intent_set_invoice (TbLedger   *self,
                                           gint64      intent_id,
                                           const char *provider_invoice_id,
@@ -230,6 +285,16 @@ gboolean    tb_ledger_intent_set_invoice (TbLedger   *self,
                                           const char *deep_links_json,
                                           gint64      expires_us,
                                           GError    **error);
+/* Every invoice a check of the intent should look at: the intent's own one (unless the create
+ * failed), and each extra invoice not yet confirmed cancelled (char*, own first). */
+GPtrArray  *tb_ledger_intent_live_invoices (TbLedger  *self,
+                                            gint64     intent_id,
+                                            GError   **error);
+/* The provider confirmed that this extra invoice is cancelled. */
+gboolean    tb_ledger_intent_invoice_cancelled (TbLedger   *self,
+                                                gint64      intent_id,
+                                                const char *provider_invoice_id,
+                                                GError    **error);
 /* Moves an intent to FAILED, CANCELLED or EXPIRED (never out of PAID), with a reason for
  * staff (no secrets). */
 gboolean    tb_ledger_intent_set_state (TbLedger      *self,
@@ -242,6 +307,34 @@ gboolean    tb_ledger_intent_note_check (TbLedger   *self,
                                          gint64      intent_id,
                                          const char *last_error,
                                          GError    **error);
+/* Something a check answered that must not be credited (a row of another invoice, a payment
+ * id already recorded for another intent): an audit row "intent.flag" and a note on the intent
+ * for staff. @what is shown to staff; @detail goes to the audit row (no personal data). */
+gboolean    tb_ledger_intent_flag   (TbLedger   *self,
+                                     gint64      intent_id,
+                                     const char *what,
+                                     const char *detail,
+                                     GError    **error);
+/* Which intent and bill a provider payment was recorded for: FALSE (no error) when it never
+ * was. */
+gboolean    tb_ledger_find_provider_payment (TbLedger        *self,
+                                             TbPaymentMethod  method,
+                                             const char      *provider_txn_id,
+                                             gint64          *out_intent_id,
+                                             gint64          *out_bill_id,
+                                             GError         **error);
+/* A settled provider payment the provider now reports REFUNDED or FAILED (@status): in one
+ * transaction, a reversal row (a negative payment referencing it, never a change to it), the
+ * bill's paid total, status and overpaid flag recomputed, an audit row. Idempotent: a second
+ * call changes nothing and sets *@out_already. *@out_amount is what was reversed. FALSE with
+ * TB_LEDGER_ERROR_NOT_FOUND when the payment was never recorded. */
+gboolean    tb_ledger_reverse_provider_payment (TbLedger        *self,
+                                                TbPaymentMethod  method,
+                                                const char      *provider_txn_id,
+                                                const char      *status,
+                                                gint64          *out_amount,
+                                                gboolean        *out_already,
+                                                GError         **error);
 
 typedef enum
 {
@@ -255,11 +348,18 @@ GPtrArray  *tb_ledger_list_intents  (TbLedger       *self,
                                      gint64          bill_id,
                                      guint           limit,
                                      GError        **error);
-/* What the reconciler should check now (DESIGN.md §5): open intents created after
- * @created_after_us, not checked since @checked_before_us, oldest first, at most @limit. */
+/* What the reconciler should check now (DESIGN.md §5), for one @provider and @environment
+ * only (an intent of another environment means nothing to this provider): intents created
+ * after @created_after_us that are open and were not checked since @open_checked_before_us, or
+ * whose invoices may still take money although the intent is closed (PAID, an extra invoice
+ * not confirmed cancelled, or closed without a final check) and were not checked since
+ * @closed_checked_before_us. Least recently checked first, at most @limit. */
 GPtrArray  *tb_ledger_due_intents   (TbLedger     *self,
+                                     const char   *provider,
+                                     const char   *environment,
                                      gint64        created_after_us,
-                                     gint64        checked_before_us,
+                                     gint64        open_checked_before_us,
+                                     gint64        closed_checked_before_us,
                                      guint         limit,
                                      GError      **error);
 

@@ -54,6 +54,8 @@ tb_provider_payment_free (TbProviderPayment *payment)
   if (payment == NULL)
     return;
   g_free (payment->txn_id);
+  g_free (payment->status);
+  g_free (payment->invoice_id);
   g_free (payment);
 }
 

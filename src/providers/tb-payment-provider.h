@@ -33,11 +33,15 @@ typedef struct
 {
   char   *txn_id;         /* the provider's unique payment id: the settlement key */
   gint64  amount;         /* minor units */
+  char   *status;         /* as the provider sent it: only "PAID" is money received; "REFUNDED"
+                           * and "FAILED" undo a payment; others ("NEW", …) moved no money */
+  char   *invoice_id;     /* the invoice the row says it belongs to; NULL when not said */
 } TbProviderPayment;
 
 typedef struct
 {
-  GPtrArray *payments;    /* TbProviderPayment*: the PAID ones only, never NULL */
+  GPtrArray *payments;    /* TbProviderPayment*: every row with an id, never NULL; the caller
+                           * decides what each status means */
   gint64     paid_total;  /* what the provider says was paid in all */
 } TbProviderCheck;
 

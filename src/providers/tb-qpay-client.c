@@ -67,9 +67,11 @@ static const Endpoint get_invoice = {
   "tb_qpay_client_get_invoice_async", "GET", TRUE,
   (ParseFunc) tb_qpay_parse_invoice_info, (GDestroyNotify) tb_qpay_invoice_info_free
 };
+static gpointer parse_cancel (GBytes *body, GError **error);
+/* Only a readable success confirms a cancel: see parse_cancel(). */
 static const Endpoint cancel_invoice = {
   "tb_qpay_client_cancel_invoice_async", "DELETE", FALSE,
-  NULL, NULL
+  parse_cancel, NULL
 };
 /* A POST, but a read: safe to repeat. */
 static const Endpoint check_payment = {
@@ -564,12 +566,37 @@ tb_qpay_client_cancel_invoice_async (TbQpayClient        *self,
   call_start (self, &cancel_invoice, path, NULL, error, cancellable, callback, user_data);
 }
 
+/* Only a readable success confirms a cancel (QPay answers `{}`): a login page, malformed or
+ * wrong-type JSON behind a 200 is an unknown outcome, reported as BAD_RESPONSE. */
+static gpointer
+parse_cancel (GBytes  *body,
+              GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+
+  parser = tb_qpay_parse_json_object (body, &object, error);
+  if (parser == NULL)
+    return NULL;
+  if (json_object_has_member (object, "error"))
+    {
+      g_set_error_literal (error, TB_QPAY_ERROR, TB_QPAY_ERROR_BAD_RESPONSE,
+                           _("QPay sent a reply Tulbur could not read. Try again; if it keeps happening, contact support."));
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
+}
+
 gboolean
 tb_qpay_client_cancel_invoice_finish (TbQpayClient  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  return call_finish_boolean (self, result, &cancel_invoice, error);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &cancel_invoice, FALSE);
+
+  /* parse_cancel returns a non-NULL marker. */
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
 void

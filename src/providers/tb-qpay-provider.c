@@ -226,17 +226,17 @@ check_cb (GObject      *object,
       TbQpayPayment *row = page->rows->pdata[i];
       TbProviderPayment *payment;
 
-      /* PAID rows are money received; PARTIAL rows are received payments that cover part of
-       * the invoice. NEW and FAILED moved no money; a REFUNDED payment is corrected by its own
-       * refund row in the ledger, never by dropping the original. */
-      if (row->payment_id == NULL || row->amount <= 0 ||
-          (g_strcmp0 (row->status, "PAID") != 0 && g_strcmp0 (row->status, "PARTIAL") != 0 &&
-           g_strcmp0 (row->status, "REFUNDED") != 0))
+      /* Every row goes up with its status and invoice: the payment service settles PAID rows of
+       * the invoice asked about only, records REFUNDED or FAILED ones as reversals, and flags
+       * the rest. */
+      if (row->payment_id == NULL || row->amount <= 0)
         continue;
 
       payment = g_new0 (TbProviderPayment, 1);
       payment->txn_id = g_strdup (row->payment_id);
       payment->amount = row->amount;
+      payment->status = g_strdup (row->status);
+      payment->invoice_id = g_strdup (row->object_id);
       g_ptr_array_add (data->check->payments, payment);
     }
 

@@ -7,8 +7,15 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/tb-ledger-task.h"
 #include "core/tb-money.h"
-#include "tb-payment-service.h"
+#include "tb-payment-steps.h"
+#include "tb-service-error.h"
+
+/* How long one desk may take to get an intent's invoice before another desk may try: longer
+ * than a login plus a create request (20 s each by default). A second invoice made after it
+ * ran out is still recorded and cancelled. */
+#define CREATE_LEASE_US  (60 * G_USEC_PER_SEC)
 
 struct _TbPaymentService
 {
@@ -16,6 +23,8 @@ struct _TbPaymentService
 
   TbLedger          *ledger;
   TbPaymentProvider *provider;
+  TbClock           *clock;
+  char              *lease_owner;   /* this service's name in intent leases */
   guint              lifetime_s;
   gboolean           receipts_enabled;
   /* intent id → GQueue of Op: the head is running, the rest wait their turn. */
@@ -46,6 +55,7 @@ typedef struct
   GPtrArray *waiters;      /* GTask*: every caller that asked for this op's result */
 } Op;
 
+
 /* One running op. */
 typedef struct
 {
@@ -53,11 +63,14 @@ typedef struct
   Op               *op;
   TbIntent         *intent;
   TbBill           *bill;          /* for a create: the lines some invoice forms carry */
-  TbProviderCheck  *check;
+  GPtrArray        *invoices;      /* TbRunInvoice* */
+  guint             next;
+  gboolean          claimed;       /* this run holds the lease to create the invoice */
   TbIntentState     state_before;
   TbCheckOutcome    outcome;
-  TbIntentState     final_state;   /* for cancel/expire: CANCELLED or EXPIRED */
-  GError           *error;         /* the provider's error, reported once it is noted */
+  TbIntentState     final_state;   /* CANCELLED or EXPIRED once the cancel is confirmed; PAID */
+  GError           *error;         /* what the op reports: the provider's own error */
+  char             *note;          /* why, for staff, on the intent */
 } Run;
 
 static void run_start (TbPaymentService *self, Op *op);
@@ -74,175 +87,58 @@ run_free (Run *run)
 {
   g_clear_pointer (&run->intent, tb_intent_free);
   g_clear_pointer (&run->bill, tb_bill_free);
-  g_clear_pointer (&run->check, tb_provider_check_free);
+  g_clear_pointer (&run->invoices, g_ptr_array_unref);
   g_clear_object (&run->self);
   g_clear_error (&run->error);
+  g_free (run->note);
   g_free (run);
 }
 
-/* ---- ledger work in a thread ---------------------------------------------------------- */
-
-typedef struct
-{
-  gint64           intent_id;
-  TbIntent        *intent;        /* in: for settle */
-  TbProviderCheck *check;         /* in: for settle */
-  const char      *method_name;
-  TbProviderInvoice *invoice;     /* in: for set_invoice */
-  gint64           expires_us;
-  int              set_state;     /* -1: none */
-  char            *note;          /* in: note_check error text */
-  gboolean         note_check;
-  /* out */
-  TbCheckOutcome   outcome;
-  TbIntent        *result_intent;
-  TbBill          *result_bill;     /* loaded with the intent when it still has to be created */
-} LedgerJob;
-
-static void
-ledger_job_free (LedgerJob *job)
-{
-  g_clear_pointer (&job->result_intent, tb_intent_free);
-  g_clear_pointer (&job->result_bill, tb_bill_free);
-  g_clear_pointer (&job->invoice, tb_provider_invoice_free);
-  g_free (job->note);
-  g_free (job);
-}
-
 static gboolean
-fill_outcome (TbLedger        *ledger,
-              gint64           intent_id,
-              TbCheckOutcome  *outcome,
-              TbIntent       **out_intent,
-              GError         **error)
+is_closing (TbIntentState state)
 {
-  g_autoptr(TbIntent) intent = tb_ledger_get_intent (ledger, intent_id, error);
-  g_autoptr(TbBill) bill = NULL;
+  return state == TB_INTENT_CANCELLED || state == TB_INTENT_EXPIRED;
+}
 
-  if (intent == NULL)
-    return FALSE;
-  bill = tb_ledger_get_bill (ledger, intent->bill_id, error);
-  if (bill == NULL)
-    return FALSE;
+static TbWriteStep *
+step_op_new (Run *run)
+{
+  TbWriteStep *op = g_new0 (TbWriteStep, 1);
 
-  outcome->intent_id = intent_id;
-  outcome->state = intent->state;
-  outcome->bill_due = tb_bill_get_due (bill);
-  outcome->bill_status = bill->status;
-  outcome->overpaid = bill->overpaid;
-  if (out_intent != NULL)
-    *out_intent = g_steal_pointer (&intent);
-  return TRUE;
+  op->intent_id = run->op->intent_id;
+  op->bill_id = run->intent != NULL ? run->intent->bill_id : 0;
+  op->method = TB_METHOD_QPAY;
+  tb_payment_method_from_string (tb_payment_provider_get_name (run->self->provider), &op->method);
+  op->skip_receipt = !run->self->receipts_enabled;
+  op->set_state = -1;
+  op->flags = g_ptr_array_new_with_free_func (g_free);
+  return op;
 }
 
 static void
-ledger_job_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+run_step (Run                 *run,
+          TbWriteStep              *op,
+          GAsyncReadyCallback  callback)
 {
-  TbPaymentService *self = source_object;
-  LedgerJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Settle every paid row once, keyed by the provider's id, all in one transaction: a crash
-   * cannot record some rows of this answer and leave the intent PAID without the others. */
-  if (job->check != NULL && job->check->payments->len > 0)
-    {
-      TbPaymentMethod method = TB_METHOD_QPAY;
-      guint n = job->check->payments->len;
-      g_autofree TbSettleRequest *requests = g_new0 (TbSettleRequest, n);
-      g_autofree TbSettleResult *results = g_new0 (TbSettleResult, n);
-
-      tb_payment_method_from_string (job->method_name, &method);
-      for (guint i = 0; i < n; i++)
-        {
-          TbProviderPayment *payment = job->check->payments->pdata[i];
-
-          requests[i].bill_id = job->intent->bill_id;
-          requests[i].method = method;
-          requests[i].amount = payment->amount;
-          requests[i].provider_txn_id = payment->txn_id;
-          requests[i].intent_id = job->intent->id;
-          requests[i].skip_receipt = !self->receipts_enabled;
-        }
-
-      if (!tb_ledger_settle_many (self->ledger, requests, n, results, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      for (guint i = 0; i < n; i++)
-        if (!results[i].already_settled)
-          {
-            job->outcome.newly_settled++;
-            job->outcome.settled_amount += requests[i].amount;
-          }
-    }
-
-  if (job->invoice != NULL)
-    {
-      g_autofree char *links = tb_provider_links_to_json (job->invoice->links);
-
-      if (!tb_ledger_intent_set_invoice (self->ledger, job->intent_id, job->invoice->invoice_id,
-                                         job->invoice->qr_text, job->invoice->short_url, links,
-                                         job->expires_us, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-
-  if (job->set_state >= 0 &&
-      !tb_ledger_intent_set_state (self->ledger, job->intent_id, (TbIntentState) job->set_state,
-                                   job->note, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (job->note_check && !tb_ledger_intent_note_check (self->ledger, job->intent_id, job->note, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!fill_outcome (self->ledger, job->intent_id, &job->outcome, &job->result_intent, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (job->result_intent->state == TB_INTENT_NEW && job->result_intent->provider_invoice_id == NULL)
-    job->result_bill = tb_ledger_get_bill (self->ledger, job->result_intent->bill_id, NULL);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-run_ledger_job (Run                 *run,
-                LedgerJob           *job,
-                GAsyncReadyCallback  callback)
-{
-  GTask *task = g_task_new (run->self, NULL, callback, run);
-
-  g_task_set_source_tag (task, run_ledger_job);
-  g_task_set_task_data (task, job, (GDestroyNotify) ledger_job_free);
-  g_task_run_in_thread (task, ledger_job_thread);
-  g_object_unref (task);
-}
-
-static LedgerJob *
-ledger_job_new (Run *run)
-{
-  LedgerJob *job = g_new0 (LedgerJob, 1);
-
-  job->intent_id = run->op->intent_id;
-  job->set_state = -1;
-  return job;
+  tb_ledger_task_run (run->self->ledger, run->self, _tb_write_step_func, op, (GDestroyNotify) _tb_write_step_free,
+                      NULL, callback, run);
 }
 
 /* ---- finishing an op ------------------------------------------------------------------- */
+
+static void
+emit_changes (Run *run)
+{
+  TbPaymentService *self = run->self;
+  gint64 intent_id = run->op->intent_id;
+
+  if (run->outcome.newly_settled > 0)
+    g_signal_emit (self, signals[PAYMENT_SETTLED], 0, run->intent != NULL ? run->intent->bill_id : (gint64) 0,
+                   run->outcome.settled_amount, intent_id);
+  if (run->outcome.state != run->state_before || run->outcome.newly_settled > 0 ||
+      run->outcome.newly_reversed > 0 || run->outcome.flagged > 0)
+    g_signal_emit (self, signals[INTENT_CHANGED], 0, intent_id, (int) run->outcome.state);
+}
 
 static void
 run_finish (Run    *run,
@@ -256,6 +152,7 @@ run_finish (Run    *run,
   g_assert (queue != NULL && g_queue_peek_head (queue) == op);
   g_queue_pop_head (queue);
 
+  run->outcome.intent_id = op->intent_id;
   for (guint i = 0; i < op->waiters->len; i++)
     {
       GTask *task = op->waiters->pdata[i];
@@ -267,13 +164,7 @@ run_finish (Run    *run,
     }
 
   if (owned_error == NULL)
-    {
-      if (run->outcome.newly_settled > 0)
-        g_signal_emit (self, signals[PAYMENT_SETTLED], 0, run->intent != NULL ? run->intent->bill_id : (gint64) 0,
-                       run->outcome.settled_amount, op->intent_id);
-      if (run->outcome.state != run->state_before || run->outcome.newly_settled > 0)
-        g_signal_emit (self, signals[INTENT_CHANGED], 0, op->intent_id, (int) run->outcome.state);
-    }
+    emit_changes (run);
 
   if (g_queue_is_empty (queue))
     g_hash_table_remove (self->flights, &op->intent_id);
@@ -285,116 +176,254 @@ run_finish (Run    *run,
 }
 
 static void
-ledger_job_done (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+take_outcome (Run                  *run,
+              const TbCheckOutcome *outcome)
+{
+  run->outcome.state = outcome->state;
+  run->outcome.newly_settled += outcome->newly_settled;
+  run->outcome.settled_amount += outcome->settled_amount;
+  run->outcome.newly_reversed += outcome->newly_reversed;
+  run->outcome.reversed_amount += outcome->reversed_amount;
+  run->outcome.flagged += outcome->flagged;
+  run->outcome.bill_due = outcome->bill_due;
+  run->outcome.bill_status = outcome->bill_status;
+  run->outcome.overpaid = outcome->overpaid;
+  run->outcome.extra_invoices = outcome->extra_invoices;
+}
+
+/* The last step's outcome; the op then reports @run->error, or success. */
+static void
+step_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   Run *run = user_data;
-  LedgerJob *job = g_task_get_task_data (G_TASK (result));
+  TbWriteStep *op = tb_ledger_task_get_op (result);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       run_finish (run, error);
       return;
     }
-
-  job->outcome.intent_id = run->op->intent_id;
-  run->outcome.state = job->outcome.state;
-  run->outcome.newly_settled += job->outcome.newly_settled;
-  run->outcome.settled_amount += job->outcome.settled_amount;
-  run->outcome.bill_due = job->outcome.bill_due;
-  run->outcome.bill_status = job->outcome.bill_status;
-  run->outcome.overpaid = job->outcome.overpaid;
-  run->outcome.intent_id = run->op->intent_id;
-  run_finish (run, NULL);
+  take_outcome (run, &op->outcome);
+  run_finish (run, g_steal_pointer (&run->error));
 }
 
-/* Records a failed provider call on the intent (for staff and the reconciler), then reports
- * the provider's error, unchanged, to the callers. */
+/* ---- checking and cancelling the intent's invoices ------------------------------------ */
+
+static void work_next (Run *run);
+
+static TbRunInvoice *
+current_invoice (Run *run)
+{
+  return run->invoices->pdata[run->next];
+}
+
+static gboolean
+is_own (Run     *run,
+        TbRunInvoice *invoice)
+{
+  return !invoice->extra;
+}
+
 static void
-note_error_done (GObject      *object,
+invoice_checked (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Run *run = user_data;
-  g_autoptr(GError) ignored = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &ignored))
-    g_warning ("Could not record a failed payment check: %s", ignored->message);
-
-  run_finish (run, g_steal_pointer (&run->error));
-}
-
-static void
-fail_with_note (Run           *run,
-                GError        *error,
-                TbIntentState  new_state)
-{
-  LedgerJob *job = ledger_job_new (run);
-
-  g_clear_error (&run->error);
-  run->error = error;
-  job->note = g_strdup (error->message);
-  if (new_state == TB_INTENT_FAILED)
-    job->set_state = TB_INTENT_FAILED;
-  else
-    job->note_check = TRUE;
-  run_ledger_job (run, job, note_error_done);
-}
-
-/* ---- the steps --------------------------------------------------------------------------- */
-
-static void settle_check (Run *run);
-
-static void
-check_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Run *run = user_data;
+  TbRunInvoice *invoice = current_invoice (run);
   GError *error = NULL;
 
-  run->check = tb_payment_provider_check_finish (TB_PAYMENT_PROVIDER (object), result, &error);
-  if (run->check == NULL)
-    {
-      /* The cancel itself went through: the invoice can no longer be paid, so the intent is
-       * closed even though the final check could not be made. */
-      if (run->final_state == TB_INTENT_CANCELLED || run->final_state == TB_INTENT_EXPIRED)
-        {
-          LedgerJob *job = ledger_job_new (run);
+  invoice->check = tb_payment_provider_check_finish (TB_PAYMENT_PROVIDER (object), result, &error);
+  if (invoice->check != NULL || !is_own (run, invoice))
+    g_clear_error (&error);
+  else if (run->note == NULL)
+    run->note = g_strdup (error->message);
+  /* A check reports its failure; a cancel reports only its own (its final check is retried by
+   * the reconciler). */
+  if (error != NULL && run->error == NULL && run->op->kind == OP_CHECK)
+    run->error = g_steal_pointer (&error);
+  g_clear_error (&error);
+  work_next (run);
+}
 
-          job->set_state = run->final_state;
-          job->note = g_strdup (error->message);
-          g_error_free (error);
-          run_ledger_job (run, job, ledger_job_done);
+static void
+invoice_cancelled (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Run *run = user_data;
+  TbRunInvoice *invoice = current_invoice (run);
+  GError *error = NULL;
+
+  if (tb_payment_provider_cancel_finish (TB_PAYMENT_PROVIDER (object), result, &error))
+    invoice->cancelled = TRUE;
+  else if (tb_payment_provider_error_is_already_paid (run->self->provider, error))
+    {
+      /* Paid before the cancel: settle it (the check below) and keep the intent as it is. */
+      if (is_own (run, invoice))
+        run->final_state = TB_INTENT_PAID;
+      g_error_free (error);
+    }
+  else if (is_own (run, invoice))
+    {
+      /* Lost, unreadable or refused: the invoice may still take money. The intent stays open
+       * and is checked on; the caller hears the provider's own error. */
+      run->final_state = TB_INTENT_NEW;
+      g_free (run->note);
+      run->note = g_strdup_printf (_("The QR could not be cancelled (%s). It may still be paid: Tulbur keeps checking it."),
+                                   error->message);
+      g_clear_error (&run->error);
+      run->error = error;
+    }
+  else
+    g_error_free (error);
+  work_next (run);
+}
+
+static gboolean
+wants_cancel (Run     *run,
+              TbRunInvoice *invoice)
+{
+  return invoice->extra || is_closing (run->final_state);
+}
+
+static void
+apply_invoices (Run *run)
+{
+  TbWriteStep *op = step_op_new (run);
+  gboolean own_checked = FALSE;
+
+  for (guint i = 0; i < run->invoices->len; i++)
+    {
+      TbRunInvoice *invoice = run->invoices->pdata[i];
+
+      own_checked |= is_own (run, invoice) && invoice->check != NULL;
+    }
+  op->invoices = run->invoices;
+  op->note = g_strdup (run->note);
+  /* A cancel the provider confirmed closes the intent, even when the final check failed: not
+   * noting a check then keeps it due for the reconciler's next look. */
+  if (is_closing (run->final_state))
+    op->set_state = run->final_state;
+  op->note_check = own_checked || (op->note != NULL && !is_closing (run->final_state));
+  run_step (run, op, step_done);
+}
+
+static void
+work_next (Run *run)
+{
+  TbPaymentProvider *provider = run->self->provider;
+
+  for (; run->next < run->invoices->len; run->next++)
+    {
+      TbRunInvoice *invoice = current_invoice (run);
+
+      if (wants_cancel (run, invoice) && !invoice->cancel_tried)
+        {
+          invoice->cancel_tried = TRUE;
+          tb_payment_provider_cancel_async (provider, invoice->invoice_id, NULL, invoice_cancelled, run);
           return;
         }
-      fail_with_note (run, error, TB_INTENT_PENDING);
+      if (!invoice->check_tried)
+        {
+          invoice->check_tried = TRUE;
+          tb_payment_provider_check_async (provider, invoice->invoice_id, NULL, invoice_checked, run);
+          return;
+        }
+    }
+  apply_invoices (run);
+}
+
+/* Expiry: a first check of the own invoice; paid in full needs no cancel. */
+static void
+expire_checked (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Run *run = user_data;
+  TbRunInvoice *own = run->invoices->pdata[0];
+  GError *error = NULL;
+  g_autoptr(TbProviderCheck) check = NULL;
+
+  check = tb_payment_provider_check_finish (TB_PAYMENT_PROVIDER (object), result, &error);
+  if (check == NULL)
+    {
+      /* Cannot tell whether it was paid: no cancel now; the next pass tries again. */
+      run->final_state = TB_INTENT_NEW;
+      run->note = g_strdup (error->message);
+      run->error = error;
+      run->next = run->invoices->len;
+      apply_invoices (run);
       return;
     }
-  settle_check (run);
+  if (check->paid_total >= run->intent->amount && check->payments->len > 0)
+    {
+      run->final_state = TB_INTENT_PAID;
+      own->check = g_steal_pointer (&check);
+      own->check_tried = TRUE;
+    }
+  work_next (run);
+}
+
+/* ---- creating the invoice -------------------------------------------------------------- */
+
+static void
+extra_cancelled (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  TbRunInvoice *invoice = run->invoices->pdata[run->invoices->len - 1];
+  g_autoptr(GError) error = NULL;
+  TbWriteStep *op;
+
+  /* Not confirmed: it stays a live extra invoice, and later checks cancel it. */
+  if (!tb_payment_provider_cancel_finish (TB_PAYMENT_PROVIDER (object), result, &error))
+    {
+      run_finish (run, NULL);
+      return;
+    }
+  invoice->cancelled = TRUE;
+  invoice->check_tried = TRUE;
+  invoice->unseen = TRUE;
+  op = step_op_new (run);
+  op->invoices = run->invoices;
+  run_step (run, op, step_done);
 }
 
 static void
-provider_check (Run *run)
+invoice_added (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  tb_payment_provider_check_async (run->self->provider, run->intent->provider_invoice_id, NULL,
-                                   check_done, run);
-}
+  Run *run = user_data;
+  TbWriteStep *op = tb_ledger_task_get_op (result);
+  GError *error = NULL;
+  TbRunInvoice *invoice;
 
-static void
-settle_check (Run *run)
-{
-  LedgerJob *job = ledger_job_new (run);
+  if (!tb_ledger_task_finish (result, &error))
+    {
+      run_finish (run, error);
+      return;
+    }
+  take_outcome (run, &op->outcome);
+  if (!op->extra)
+    {
+      run_finish (run, NULL);
+      return;
+    }
 
-  job->intent = run->intent;
-  job->check = run->check;
-  job->method_name = tb_payment_provider_get_name (run->self->provider);
-  job->note_check = TRUE;
-  if (run->final_state == TB_INTENT_CANCELLED || run->final_state == TB_INTENT_EXPIRED)
-    job->set_state = run->final_state;
-  run_ledger_job (run, job, ledger_job_done);
+  /* Another desk's invoice got there first (or the intent was closed meanwhile): ours must not
+   * stay payable. It is on record, so a failed cancel here is retried by later checks. */
+  g_info ("Intent %" G_GINT64_FORMAT " got a second provider invoice; cancelling it", run->op->intent_id);
+  invoice = g_new0 (TbRunInvoice, 1);
+  invoice->invoice_id = g_strdup (op->invoice->invoice_id);
+  invoice->extra = TRUE;
+  g_ptr_array_add (run->invoices, invoice);
+  tb_payment_provider_cancel_async (run->self->provider, invoice->invoice_id, NULL, extra_cancelled, run);
 }
 
 static void
@@ -404,24 +433,28 @@ create_done (GObject      *object,
 {
   Run *run = user_data;
   GError *error = NULL;
-  g_autoptr(TbProviderInvoice) invoice = NULL;
-  LedgerJob *job;
+  TbProviderInvoice *invoice;
+  TbWriteStep *op = step_op_new (run);
 
   invoice = tb_payment_provider_create_finish (TB_PAYMENT_PROVIDER (object), result, &error);
   if (invoice == NULL)
     {
       /* A transient failure leaves the intent NEW: the next attempt sends the same
-       * sender_invoice_no. A refusal is final for this intent. */
-      fail_with_note (run, error,
-                      tb_payment_provider_error_is_transient (run->self->provider, error)
-                        ? TB_INTENT_PENDING : TB_INTENT_FAILED);
+       * sender_invoice_no. A refusal is final for this intent. Either way the lease goes. */
+      op->release_owner = g_strdup (run->self->lease_owner);
+      op->note = g_strdup (error->message);
+      if (tb_payment_provider_error_is_transient (run->self->provider, error))
+        op->note_check = TRUE;
+      else
+        op->set_state = TB_INTENT_FAILED;
+      run->error = error;
+      run_step (run, op, step_done);
       return;
     }
 
-  job = ledger_job_new (run);
-  job->invoice = g_steal_pointer (&invoice);
-  job->expires_us = g_get_real_time () + (gint64) run->self->lifetime_s * G_USEC_PER_SEC;
-  run_ledger_job (run, job, ledger_job_done);
+  op->invoice = invoice;
+  op->expires_us = tb_clock_now_us (run->self->clock) + (gint64) run->self->lifetime_s * G_USEC_PER_SEC;
+  run_step (run, op, invoice_added);
 }
 
 static void
@@ -439,58 +472,48 @@ provider_create (Run *run)
   tb_payment_provider_create_async (run->self->provider, &request, NULL, create_done, run);
 }
 
+/* ---- starting an op --------------------------------------------------------------------- */
+
 static void
-cancel_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+take_invoices (Run       *run,
+               GPtrArray *ids)
 {
-  Run *run = user_data;
-  GError *error = NULL;
-
-  if (!tb_payment_provider_cancel_finish (TB_PAYMENT_PROVIDER (object), result, &error))
+  run->invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) _tb_run_invoice_free);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
-      if (tb_payment_provider_error_is_already_paid (run->self->provider, error))
-        {
-          /* Paid before we could cancel: settle it and keep the intent as it is. */
-          g_clear_error (&error);
-          run->final_state = TB_INTENT_PAID;
-          provider_check (run);
-          return;
-        }
-      fail_with_note (run, error, TB_INTENT_PENDING);
-      return;
-    }
+      TbRunInvoice *invoice = g_new0 (TbRunInvoice, 1);
 
-  /* Cancelled: one final check, which also moves the intent to its final state, catches a
-   * payment that raced the cancel. */
-  provider_check (run);
+      invoice->invoice_id = g_strdup (ids->pdata[i]);
+      invoice->extra = g_strcmp0 (invoice->invoice_id, run->intent->provider_invoice_id) != 0;
+      g_ptr_array_add (run->invoices, invoice);
+    }
 }
 
 static void
-expire_check_done (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+start_cancel (Run *run)
 {
-  Run *run = user_data;
-  GError *error = NULL;
+  TbIntent *intent = run->intent;
+  gboolean has_own = run->invoices->len > 0 && is_own (run, run->invoices->pdata[0]);
 
-  run->check = tb_payment_provider_check_finish (TB_PAYMENT_PROVIDER (object), result, &error);
-  if (run->check == NULL)
+  if (!tb_intent_is_open (intent) || !has_own)
     {
-      fail_with_note (run, error, TB_INTENT_PENDING);
+      /* Closed already, or never created at the provider (nobody can pay it); extra invoices
+       * are still cancelled and checked. */
+      if (!tb_intent_is_open (intent))
+        run->final_state = TB_INTENT_NEW;
+      if (has_own)
+        ((TbRunInvoice *) run->invoices->pdata[0])->check_tried = TRUE;
+      work_next (run);
       return;
     }
-
-  /* Paid in full: settle, no cancel needed. Otherwise cancel, then settle what was found. */
-  if (run->check->paid_total >= run->intent->amount && run->check->payments->len > 0)
+  if (run->op->kind == OP_EXPIRE)
     {
-      run->final_state = TB_INTENT_PAID;
-      settle_check (run);
+      TbRunInvoice *own = run->invoices->pdata[0];
+
+      tb_payment_provider_check_async (run->self->provider, own->invoice_id, NULL, expire_checked, run);
       return;
     }
-  g_clear_pointer (&run->check, tb_provider_check_free);
-  tb_payment_provider_cancel_async (run->self->provider, run->intent->provider_invoice_id, NULL,
-                                    cancel_done, run);
+  work_next (run);
 }
 
 static void
@@ -499,57 +522,43 @@ intent_loaded (GObject      *object,
                gpointer      user_data)
 {
   Run *run = user_data;
-  LedgerJob *job = g_task_get_task_data (G_TASK (result));
+  TbLoadStep *op = tb_ledger_task_get_op (result);
   GError *error = NULL;
-  TbIntent *intent;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       run_finish (run, error);
       return;
     }
 
-  intent = run->intent = g_steal_pointer (&job->result_intent);
-  run->bill = g_steal_pointer (&job->result_bill);
-  run->state_before = intent->state;
-  run->outcome = job->outcome;
-  run->outcome.newly_settled = 0;
-  run->outcome.settled_amount = 0;
-
-  switch (run->op->kind)
+  run->intent = g_steal_pointer (&op->intent);
+  run->bill = g_steal_pointer (&op->bill);
+  run->claimed = op->claimed;
+  run->state_before = run->outcome.state = run->intent->state;
+  if (op->foreign)
     {
-    case OP_CHECK:
-      if (intent->provider_invoice_id != NULL)
-        provider_check (run);
-      else if (intent->state == TB_INTENT_NEW)
-        provider_create (run);
-      else
-        run_finish (run, NULL);
-      break;
-
-    case OP_CANCEL:
-    case OP_EXPIRE:
-      run->final_state = run->op->kind == OP_CANCEL ? TB_INTENT_CANCELLED : TB_INTENT_EXPIRED;
-      if (!tb_intent_is_open (intent))
-        run_finish (run, NULL);
-      else if (intent->provider_invoice_id == NULL)
-        {
-          /* The provider never answered the create: no QR was shown, nobody can pay it. */
-          LedgerJob *state_job = ledger_job_new (run);
-          state_job->set_state = run->final_state;
-          run_ledger_job (run, state_job, ledger_job_done);
-        }
-      else if (run->op->kind == OP_CANCEL)
-        tb_payment_provider_cancel_async (run->self->provider, intent->provider_invoice_id, NULL,
-                                          cancel_done, run);
-      else
-        tb_payment_provider_check_async (run->self->provider, intent->provider_invoice_id, NULL,
-                                         expire_check_done, run);
-      break;
-
-    default:
-      g_assert_not_reached ();
+      run_finish (run, g_error_new (TB_SERVICE_ERROR, TB_SERVICE_ERROR_NOT_CONFIGURED,
+                                    _("This QR was made with other payment settings (%s, %s). Switch back to them to check or cancel it."),
+                                    run->intent->provider, run->intent->environment));
+      return;
     }
+  take_invoices (run, op->invoices);
+
+  if (run->op->kind != OP_CHECK)
+    {
+      run->final_state = run->op->kind == OP_CANCEL ? TB_INTENT_CANCELLED : TB_INTENT_EXPIRED;
+      start_cancel (run);
+    }
+  else if (run->claimed)
+    provider_create (run);
+  else if (run->intent->state == TB_INTENT_NEW && run->intent->provider_invoice_id == NULL)
+    {
+      /* Another desk holds the lease and is creating the invoice now. */
+      run->outcome.creating_elsewhere = TRUE;
+      run_step (run, step_op_new (run), step_done);
+    }
+  else
+    work_next (run);
 }
 
 static void
@@ -557,11 +566,22 @@ run_start (TbPaymentService *self,
            Op               *op)
 {
   Run *run = g_new0 (Run, 1);
+  TbLoadStep *load = g_new0 (TbLoadStep, 1);
+  gint64 now = tb_clock_now_us (self->clock);
 
   run->self = g_object_ref (self);
   run->op = op;
   run->final_state = TB_INTENT_NEW;
-  run_ledger_job (run, ledger_job_new (run), intent_loaded);
+
+  load->intent_id = op->intent_id;
+  load->create = op->kind == OP_CHECK;
+  load->provider = g_strdup (tb_payment_provider_get_name (self->provider));
+  load->environment = g_strdup (tb_payment_provider_get_environment (self->provider));
+  load->owner = g_strdup (self->lease_owner);
+  load->now_us = now;
+  load->lease_until_us = now + CREATE_LEASE_US;
+  tb_ledger_task_run (self->ledger, self, _tb_load_step_func, load, (GDestroyNotify) _tb_load_step_free, NULL,
+                      intent_loaded, run);
 }
 
 static void
@@ -697,294 +717,23 @@ tb_payment_service_expire_finish (TbPaymentService  *self,
   return finish_op (result, out_outcome, error);
 }
 
-/* ---- opening an intent (the QR) ------------------------------------------------------------ */
-
-typedef struct
-{
-  gint64     bill_id;
-  gint64     amount;
-  GPtrArray *to_cancel;    /* gint64* intent ids */
-  guint      next_cancel;
-  TbIntent  *intent;       /* the one to use */
-} OpenData;
-
-static void
-open_data_free (OpenData *data)
-{
-  g_clear_pointer (&data->to_cancel, g_ptr_array_unref);
-  g_clear_pointer (&data->intent, tb_intent_free);
-  g_free (data);
-}
-
-/* Thread: decide what to do with the bill's open intents. */
-static void
-open_plan_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  TbPaymentService *self = source_object;
-  OpenData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) open = NULL;
-  g_autoptr(TbBill) bill = NULL;
-  const char *provider = tb_payment_provider_get_name (self->provider);
-  const char *environment = tb_payment_provider_get_environment (self->provider);
-  /* A QR about to expire is not worth showing again: keep a minute of margin. */
-  gint64 usable_until = g_get_real_time () + 60 * G_USEC_PER_SEC;
-
-  bill = tb_ledger_get_bill (self->ledger, data->bill_id, &error);
-  if (bill == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  open = tb_ledger_list_intents (self->ledger, TB_INTENT_FILTER_OPEN, data->bill_id, 100, &error);
-  if (open == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->to_cancel = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < open->len; i++)
-    {
-      TbIntent *intent = open->pdata[i];
-      gboolean ours = g_strcmp0 (intent->provider, provider) == 0 &&
-                      g_strcmp0 (intent->environment, environment) == 0;
-      gboolean usable = intent->state == TB_INTENT_NEW ||
-                        (intent->qr_text != NULL &&
-                         (intent->expires_us == 0 || intent->expires_us > usable_until));
-
-      if (data->intent == NULL && ours && intent->amount == data->amount && usable)
-        data->intent = g_steal_pointer (&open->pdata[i]);
-      else
-        {
-          gint64 *id = g_new (gint64, 1);
-          *id = intent->id;
-          g_ptr_array_add (data->to_cancel, id);
-        }
-    }
-
-  /* A new QR must fit what is still owed and the provider's rules; reusing one that is already
-   * on a screen is always allowed (it was checked when it was made). */
-  if (data->intent == NULL &&
-      !tb_payment_service_validate_amount (self, data->amount, tb_bill_get_due (bill), &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void open_next_step (GTask *task);
-
-static void
-open_cancelled_one (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tb_payment_service_cancel_finish (TB_PAYMENT_SERVICE (object), result, NULL, &error))
-    {
-      /* If the old invoice cannot be cancelled, a second QR could be paid on top of it. */
-      g_task_return_new_error (task, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE,
-                               _("The previous QR for this bill could not be cancelled: %s"),
-                               error->message);
-      return;
-    }
-  open_next_step (g_steal_pointer (&task));
-}
-
-static void
-open_checked (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  TbCheckOutcome outcome;
-
-  if (!tb_payment_service_check_finish (TB_PAYMENT_SERVICE (object), result, &outcome, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  open_next_step (g_steal_pointer (&task));
-}
-
-static void
-open_reload_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  TbPaymentService *self = source_object;
-  OpenData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  TbIntent *intent;
-
-  if (data->intent == NULL)
-    {
-      /* Commit the intent and its number before the provider is called. */
-      intent = tb_ledger_create_intent (self->ledger, data->bill_id,
-                                        tb_payment_provider_get_name (self->provider),
-                                        tb_payment_provider_get_environment (self->provider),
-                                        data->amount, &error);
-    }
-  else
-    intent = tb_ledger_get_intent (self->ledger, data->intent->id, &error);
-
-  if (intent == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_clear_pointer (&data->intent, tb_intent_free);
-  data->intent = intent;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-open_reloaded (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  TbPaymentService *self = g_task_get_source_object (task);
-  OpenData *data = g_task_get_task_data (task);
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  switch (data->intent->state)
-    {
-    case TB_INTENT_NEW:
-      /* Not created at the provider yet (or its answer was lost): a check creates it, with
-       * the same sender_invoice_no. */
-      g_signal_emit (self, signals[INTENT_CHANGED], 0, data->intent->id, (int) data->intent->state);
-      tb_payment_service_check_async (self, data->intent->id, NULL, open_checked, g_steal_pointer (&task));
-      return;
-
-    case TB_INTENT_PENDING:
-    case TB_INTENT_PAID:
-      g_task_return_pointer (task, g_steal_pointer (&data->intent), (GDestroyNotify) tb_intent_free);
-      return;
-
-    case TB_INTENT_FAILED:
-      g_task_return_new_error (task, TB_LEDGER_ERROR, TB_LEDGER_ERROR_FAILED, "%s",
-                               data->intent->last_error != NULL ? data->intent->last_error
-                                                                : _("The payment provider refused the request."));
-      return;
-
-    case TB_INTENT_CANCELLED:
-    case TB_INTENT_EXPIRED:
-    default:
-      g_task_return_new_error (task, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE, "%s",
-                               _("The QR was cancelled meanwhile. Try again."));
-      return;
-    }
-}
-
-static void
-open_next_step (GTask *task)
-{
-  OpenData *data = g_task_get_task_data (task);
-  TbPaymentService *self = g_task_get_source_object (task);
-  GTask *reload;
-
-  /* First cancel the bill's other open QRs, one at a time. */
-  if (data->next_cancel < data->to_cancel->len)
-    {
-      gint64 id = *(gint64 *) data->to_cancel->pdata[data->next_cancel++];
-
-      tb_payment_service_cancel_async (self, id, NULL, open_cancelled_one, task);
-      return;
-    }
-
-  reload = g_task_new (self, NULL, open_reloaded, task);
-  g_task_set_task_data (reload, data, NULL);
-  g_task_run_in_thread (reload, open_reload_thread);
-  g_object_unref (reload);
-}
-
-static void
-open_planned (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  open_next_step (g_steal_pointer (&task));
-}
-
 void
-tb_payment_service_open_async (TbPaymentService    *self,
-                               gint64               bill_id,
-                               gint64               amount,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+_tb_payment_service_emit_intent_changed (TbPaymentService *self,
+                                         gint64            intent_id,
+                                         TbIntentState     state)
 {
-  g_autoptr(GTask) task = NULL;
-  GTask *plan;
-  OpenData *data;
-
-  g_return_if_fail (TB_IS_PAYMENT_SERVICE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tb_payment_service_open_async);
-  g_task_set_return_on_cancel (task, FALSE);
-
-  data = g_new0 (OpenData, 1);
-  data->bill_id = bill_id;
-  data->amount = amount;
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-
-  plan = g_task_new (self, NULL, open_planned, g_steal_pointer (&task));
-  g_task_set_task_data (plan, data, NULL);
-  g_task_run_in_thread (plan, open_plan_thread);
-  g_object_unref (plan);
-}
-
-TbIntent *
-tb_payment_service_open_finish (TbPaymentService  *self,
-                                GAsyncResult      *result,
-                                GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_signal_emit (self, signals[INTENT_CHANGED], 0, intent_id, (int) state);
 }
 
 /* ---- the object ---------------------------------------------------------------------------- */
 
 gboolean
-tb_payment_service_validate_amount (TbPaymentService  *self,
-                                    gint64             amount,
-                                    gint64             due,
-                                    GError           **error)
+_tb_payment_validate_amount (gint64     amount,
+                 gint64     due,
+                 gint64     minimum,
+                 gboolean   whole_units,
+                 GError   **error)
 {
-  gint64 minimum;
-
-  g_return_val_if_fail (TB_IS_PAYMENT_SERVICE (self), FALSE);
-
-  minimum = tb_payment_provider_get_minimum (self->provider);
-
   if (amount <= 0)
     {
       g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
@@ -1007,13 +756,25 @@ tb_payment_service_validate_amount (TbPaymentService  *self,
                    _("A QR payment must be at least %s."), text);
       return FALSE;
     }
-  if (tb_payment_provider_whole_units_only (self->provider) && amount % 100 != 0)
+  if (whole_units && amount % 100 != 0)
     {
       g_set_error_literal (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_INVALID,
                            _("A QR payment takes whole tögrög only. Round the amount."));
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+tb_payment_service_validate_amount (TbPaymentService  *self,
+                                    gint64             amount,
+                                    gint64             due,
+                                    GError           **error)
+{
+  g_return_val_if_fail (TB_IS_PAYMENT_SERVICE (self), FALSE);
+
+  return _tb_payment_validate_amount (amount, due, tb_payment_provider_get_minimum (self->provider),
+                          tb_payment_provider_whole_units_only (self->provider), error);
 }
 
 gboolean
@@ -1031,6 +792,7 @@ tb_payment_service_dispose (GObject *object)
 
   g_clear_object (&self->provider);
   g_clear_object (&self->ledger);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (tb_payment_service_parent_class)->dispose (object);
 }
 
@@ -1042,6 +804,7 @@ tb_payment_service_finalize (GObject *object)
   /* Every op holds a reference on the service, so none can be left here. */
   g_assert (g_hash_table_size (self->flights) == 0);
   g_clear_pointer (&self->flights, g_hash_table_unref);
+  g_free (self->lease_owner);
   G_OBJECT_CLASS (tb_payment_service_parent_class)->finalize (object);
 }
 
@@ -1058,7 +821,8 @@ tb_payment_service_class_init (TbPaymentServiceClass *klass)
    * @intent_id: the intent
    * @state: its #TbIntentState now
    *
-   * An intent changed state or had payments recorded. Emitted on the main thread.
+   * An intent changed state, had payments recorded or reversed, or was flagged. Emitted on the
+   * main thread.
    */
   signals[INTENT_CHANGED] =
     g_signal_new ("intent-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -1081,6 +845,8 @@ static void
 tb_payment_service_init (TbPaymentService *self)
 {
   self->lifetime_s = TB_PAYMENT_SERVICE_DEFAULT_LIFETIME_S;
+  self->clock = tb_clock_new_system ();
+  self->lease_owner = _tb_payment_lease_owner_new ();
   self->flights = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) g_queue_free);
 }
@@ -1105,6 +871,22 @@ tb_payment_service_get_ledger (TbPaymentService *self)
 {
   g_return_val_if_fail (TB_IS_PAYMENT_SERVICE (self), NULL);
   return self->ledger;
+}
+
+void
+tb_payment_service_set_clock (TbPaymentService *self,
+                              TbClock          *clock)
+{
+  g_return_if_fail (TB_IS_PAYMENT_SERVICE (self));
+  g_return_if_fail (TB_IS_CLOCK (clock));
+  g_set_object (&self->clock, clock);
+}
+
+TbClock *
+tb_payment_service_get_clock (TbPaymentService *self)
+{
+  g_return_val_if_fail (TB_IS_PAYMENT_SERVICE (self), NULL);
+  return self->clock;
 }
 
 TbPaymentProvider *

@@ -12,6 +12,7 @@ struct _TbPaymentWatcher
   GObject           parent_instance;
 
   TbPaymentService *service;
+  TbClock          *clock;
   gint64            intent_id;
   gint64            expires_us;
   guint             interval_ms;
@@ -54,11 +55,11 @@ static void
 arm (TbPaymentWatcher *self,
      guint             delay_ms)
 {
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   if (!self->running)
     return;
   self->next_delay_ms = delay_ms;
-  self->timeout_id = g_timeout_add (delay_ms, timeout_cb, self);
+  self->timeout_id = tb_clock_timeout_add (self->clock, delay_ms, timeout_cb, self, NULL);
 }
 
 static TbWatchStatus
@@ -81,6 +82,61 @@ status_for_state (TbIntentState state)
     }
 }
 
+/* Checks again at once when check_now() was pressed during the check, else arms @delay_ms. */
+static void
+continue_after (TbPaymentWatcher *self,
+                guint             delay_ms)
+{
+  if (self->check_again)
+    {
+      self->check_again = FALSE;
+      check (self);
+    }
+  else
+    arm (self, delay_ms);
+}
+
+static void
+check_failed (TbPaymentWatcher *self,
+              const GError     *error)
+{
+  guint next = self->interval_ms;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (error->message);
+  self->status = TB_WATCH_WAITING;
+  /* Back off on network trouble: 3, 6, 12 … 30 s. Other errors keep the normal pace. */
+  if (tb_payment_service_error_is_transient (self->service, error))
+    {
+      if (self->connection_problem)
+        next = MIN (self->next_delay_ms * 2, self->max_backoff_ms);
+      self->connection_problem = TRUE;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  arm (self, next);
+}
+
+static void
+check_answered (TbPaymentWatcher     *self,
+                const TbCheckOutcome *outcome)
+{
+  self->outcome = *outcome;
+  self->connection_problem = FALSE;
+  g_clear_pointer (&self->last_error, g_free);
+  self->status = status_for_state (outcome->state);
+
+  if (self->status != TB_WATCH_WAITING)
+    {
+      /* The intent ended (paid, expired, cancelled): nothing more to watch. */
+      self->running = FALSE;
+      tb_clock_clear (self->clock, &self->timeout_id);
+      g_signal_emit (self, signals[CHANGED], 0);
+      return;
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
+  continue_after (self, self->interval_ms);
+}
+
 static void
 check_done (GObject      *object,
             GAsyncResult *result,
@@ -99,51 +155,15 @@ check_done (GObject      *object,
   self->in_flight = FALSE;
   self->check_count++;
 
+  /* The answer to a check made before stop(): no news. If the watcher was started again
+   * meanwhile, nothing else will arm it, so the next check is armed here (arm() does nothing
+   * while stopped). */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (!ok)
-    {
-      g_free (self->last_error);
-      self->last_error = g_strdup (error->message);
-      self->status = TB_WATCH_WAITING;
-      /* Back off on network trouble: 3, 6, 12 … 30 s. Other errors keep the normal pace. */
-      if (tb_payment_service_error_is_transient (self->service, error))
-        {
-          guint next = self->connection_problem ? MIN (self->next_delay_ms * 2, self->max_backoff_ms)
-                                                : self->interval_ms;
-          self->connection_problem = TRUE;
-          g_signal_emit (self, signals[CHANGED], 0);
-          arm (self, next);
-          return;
-        }
-      g_signal_emit (self, signals[CHANGED], 0);
-      arm (self, self->interval_ms);
-      return;
-    }
-
-  self->outcome = outcome;
-  self->connection_problem = FALSE;
-  g_clear_pointer (&self->last_error, g_free);
-  self->status = status_for_state (outcome.state);
-
-  if (self->status != TB_WATCH_WAITING)
-    {
-      /* The intent ended (paid, expired, cancelled): nothing more to watch. */
-      self->running = FALSE;
-      g_clear_handle_id (&self->timeout_id, g_source_remove);
-      g_signal_emit (self, signals[CHANGED], 0);
-      return;
-    }
-
-  g_signal_emit (self, signals[CHANGED], 0);
-  if (self->check_again)
-    {
-      self->check_again = FALSE;
-      check (self);
-    }
+    continue_after (self, self->interval_ms);
+  else if (!ok)
+    check_failed (self, error);
   else
-    arm (self, self->interval_ms);
+    check_answered (self, &outcome);
 }
 
 static void
@@ -157,13 +177,13 @@ check (TbPaymentWatcher *self)
       return;
     }
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   self->in_flight = TRUE;
   self->status = TB_WATCH_CHECKING;
   g_signal_emit (self, signals[CHANGED], 0);
 
   /* Past its lifetime the service makes a final check and then expires the invoice. */
-  if (self->expires_us > 0 && g_get_real_time () >= self->expires_us)
+  if (self->expires_us > 0 && tb_clock_now_us (self->clock) >= self->expires_us)
     tb_payment_service_expire_async (self->service, self->intent_id, self->cancellable,
                                      check_done, g_object_ref (self));
   else
@@ -179,6 +199,7 @@ tb_payment_watcher_dispose (GObject *object)
   tb_payment_watcher_stop (self);
   g_clear_object (&self->service);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (tb_payment_watcher_parent_class)->dispose (object);
 }
 
@@ -229,6 +250,7 @@ tb_payment_watcher_new (TbPaymentService *service,
 
   self = g_object_new (TB_TYPE_PAYMENT_WATCHER, NULL);
   self->service = g_object_ref (service);
+  self->clock = g_object_ref (tb_payment_service_get_clock (service));
   self->intent_id = intent_id;
   self->expires_us = expires_us;
   return self;
@@ -247,7 +269,9 @@ tb_payment_watcher_start (TbPaymentWatcher *self)
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
-  arm (self, self->interval_ms);
+  /* A check still in flight from before stop() arms the next one when its answer comes. */
+  if (!self->in_flight)
+    arm (self, self->interval_ms);
 }
 
 void
@@ -257,7 +281,8 @@ tb_payment_watcher_stop (TbPaymentWatcher *self)
 
   self->running = FALSE;
   self->check_again = FALSE;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->clock != NULL)
+    tb_clock_clear (self->clock, &self->timeout_id);
   /* Stops waiting for an answer; the service still records whatever the answer says. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -332,4 +357,21 @@ tb_payment_watcher_get_outcome (TbPaymentWatcher *self)
 {
   g_return_val_if_fail (TB_IS_PAYMENT_WATCHER (self), NULL);
   return &self->outcome;
+}
+
+void
+tb_payment_watcher_set_clock (TbPaymentWatcher *self,
+                              TbClock          *clock)
+{
+  g_return_if_fail (TB_IS_PAYMENT_WATCHER (self));
+  g_return_if_fail (TB_IS_CLOCK (clock));
+
+  if (self->timeout_id != 0)
+    {
+      tb_clock_clear (self->clock, &self->timeout_id);
+      g_set_object (&self->clock, clock);
+      arm (self, self->next_delay_ms);
+      return;
+    }
+  g_set_object (&self->clock, clock);
 }

@@ -9,10 +9,11 @@
 
 G_BEGIN_DECLS
 
-/* DESIGN.md §5. Every 3 s while the QR is shown, armed only once the previous answer is in;
- * on network errors 3, 6, 12 … 30 s with "connection-problem" set; stops when the intent is no
- * longer open, when it expires (after a final check, through the service), or on stop().
- * check_now() checks at once unless a check is already in flight. */
+/* DESIGN.md §5. Every 3 s while the QR is shown, armed only once the previous answer is in
+ * (also the answer to a check made before a stop() and start()); on network errors 3, 6, 12 …
+ * 30 s with "connection-problem" set; stops when the intent is no longer open, when it expires
+ * (after a final check, through the service), or on stop(). check_now() checks at once unless a
+ * check is already in flight. Timers run on a TbClock, so tests drive them with a fake one. */
 
 #define TB_TYPE_PAYMENT_WATCHER (tb_payment_watcher_get_type ())
 G_DECLARE_FINAL_TYPE (TbPaymentWatcher, tb_payment_watcher, TB, PAYMENT_WATCHER, GObject)
@@ -36,7 +37,10 @@ TbPaymentWatcher *tb_payment_watcher_new          (TbPaymentService *service,
 void              tb_payment_watcher_start        (TbPaymentWatcher *self);
 void              tb_payment_watcher_stop         (TbPaymentWatcher *self);
 void              tb_payment_watcher_check_now    (TbPaymentWatcher *self);
-/* Scales the intervals (tests): 3000 ms × @factor. */
+/* The clock for the timers and the expiry (default: the payment service's clock). */
+void              tb_payment_watcher_set_clock    (TbPaymentWatcher *self,
+                                                   TbClock          *clock);
+/* The polling interval and the longest back-off (default 3 s and 30 s). */
 void              tb_payment_watcher_set_interval (TbPaymentWatcher *self,
                                                    guint             interval_ms,
                                                    guint             max_backoff_ms);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "core/tb-ledger-task.h"
 #include "tb-reconciler.h"
 
 struct _TbReconciler
@@ -20,6 +21,7 @@ struct _TbReconciler
   gboolean          started;
   gboolean          pass_running;
   GCancellable     *cancellable;
+  TbClock          *clock;
 };
 
 G_DEFINE_FINAL_TYPE (TbReconciler, tb_reconciler, G_TYPE_OBJECT)
@@ -35,7 +37,7 @@ typedef struct
 {
   GPtrArray        *due;       /* TbIntent* */
   guint             next;
-  gboolean          any_open;  /* after the pass: is anything still open (re-arm)? */
+  gboolean          any_open;  /* after the pass: is anything still watched (re-arm)? */
   gboolean          receipts_done;
   TbReconcileStats  stats;
 } Pass;
@@ -47,62 +49,75 @@ pass_free (Pass *pass)
   g_free (pass);
 }
 
-static void pass_next (GTask *task);
+/* The ledger questions of a pass, asked in a worker thread. */
+typedef struct
+{
+  char             *provider;
+  char             *environment;
+  gint64            created_after_us;
+  gint64            open_checked_before_us;
+  gint64            closed_checked_before_us;
+  guint             limit;
+  gboolean          receipts;   /* also: is any receipt waiting for another attempt? */
+  /* out */
+  GPtrArray        *due;
+} DueOp;
 
 static void
-due_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+due_op_free (DueOp *op)
 {
-  TbReconciler *self = source_object;
-  Pass *pass = task_data;
-  TbLedger *ledger = tb_payment_service_get_ledger (self->service);
-  g_autoptr(GError) error = NULL;
-  gint64 now = g_get_real_time ();
-
-  pass->due = tb_ledger_due_intents (ledger, now - (gint64) TB_RECONCILER_MAX_AGE_S * G_USEC_PER_SEC,
-                                     now - (gint64) self->min_gap_ms * 1000, TB_RECONCILER_BATCH, &error);
-  if (pass->due == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  g_free (op->provider);
+  g_free (op->environment);
+  g_clear_pointer (&op->due, g_ptr_array_unref);
+  g_free (op);
 }
 
-static void
-open_left_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gboolean
+due_func (TbLedger  *ledger,
+          gpointer   data,
+          GError   **error)
 {
-  TbReconciler *self = source_object;
-  Pass *pass = task_data;
-  TbLedger *ledger = tb_payment_service_get_ledger (self->service);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) left = NULL;
-  gint64 now = g_get_real_time ();
+  DueOp *op = data;
 
-  /* Anything open and young enough to be worth another pass? (checked time ignored) */
-  left = tb_ledger_due_intents (ledger, now - (gint64) TB_RECONCILER_MAX_AGE_S * G_USEC_PER_SEC,
-                                G_MAXINT64, 1, &error);
-  if (left == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  pass->any_open = left->len > 0;
+  op->due = tb_ledger_due_intents (ledger, op->provider, op->environment, op->created_after_us,
+                                   op->open_checked_before_us, op->closed_checked_before_us,
+                                   op->limit, error);
+  if (op->due == NULL)
+    return FALSE;
 
   /* Receipts waiting for another attempt keep the timer too. */
-  if (!pass->any_open && self->receipts != NULL && tb_receipt_queue_get_enabled (self->receipts))
+  if (op->due->len == 0 && op->receipts)
     {
       g_autoptr(GPtrArray) receipts = tb_ledger_list_receipts (ledger, TB_RECEIPT_FILTER_OPEN, 0, 1, NULL);
 
-      pass->any_open = receipts != NULL && receipts->len > 0;
+      if (receipts != NULL && receipts->len > 0)
+        g_ptr_array_add (op->due, NULL);
     }
-  g_task_return_boolean (task, TRUE);
+  return TRUE;
 }
+
+/* Intents of this service's provider and environment only: after a switch from the simulator
+ * to live QPay, simulator invoices mean nothing to QPay. A gap < 0 means "any". */
+static DueOp *
+due_op_new (TbReconciler *self,
+            gint64        open_gap_us,
+            gint64        closed_gap_us,
+            guint         limit)
+{
+  TbPaymentProvider *provider = tb_payment_service_get_provider (self->service);
+  gint64 now = tb_clock_now_us (self->clock);
+  DueOp *op = g_new0 (DueOp, 1);
+
+  op->provider = g_strdup (tb_payment_provider_get_name (provider));
+  op->environment = g_strdup (tb_payment_provider_get_environment (provider));
+  op->created_after_us = now - (gint64) TB_RECONCILER_MAX_AGE_S * G_USEC_PER_SEC;
+  op->open_checked_before_us = open_gap_us < 0 ? G_MAXINT64 : now - open_gap_us;
+  op->closed_checked_before_us = closed_gap_us < 0 ? G_MAXINT64 : now - closed_gap_us;
+  op->limit = limit;
+  return op;
+}
+
+static void pass_next (GTask *task);
 
 static void
 open_left_done (GObject      *object,
@@ -111,12 +126,15 @@ open_left_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  Pass *pass = g_task_get_task_data (task);
+  DueOp *op = tb_ledger_task_get_op (result);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  pass->any_open = op->due->len > 0;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -183,7 +201,8 @@ pass_next (GTask *task)
       TbIntent *intent = pass->due->pdata[pass->next++];
 
       /* One at a time: the pass never puts more than one request in flight. */
-      if (intent->expires_us > 0 && g_get_real_time () >= intent->expires_us)
+      if (tb_intent_is_open (intent) && intent->expires_us > 0 &&
+          tb_clock_now_us (self->clock) >= intent->expires_us)
         tb_payment_service_expire_async (self->service, intent->id, NULL, intent_done, task);
       else
         tb_payment_service_check_async (self->service, intent->id, NULL, intent_done, task);
@@ -197,11 +216,13 @@ pass_next (GTask *task)
       return;
     }
 
+  /* Anything still watched, whenever it was last checked? Then the timer stays. */
   {
-    GTask *left = g_task_new (self, NULL, open_left_done, task);
-    g_task_set_task_data (left, pass, NULL);
-    g_task_run_in_thread (left, open_left_thread);
-    g_object_unref (left);
+    DueOp *op = due_op_new (self, -1, -1, 1);
+
+    op->receipts = self->receipts != NULL && tb_receipt_queue_get_enabled (self->receipts);
+    tb_ledger_task_run (tb_payment_service_get_ledger (self->service), self, due_func, op,
+                        (GDestroyNotify) due_op_free, NULL, open_left_done, task);
   }
 }
 
@@ -212,12 +233,15 @@ due_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  Pass *pass = g_task_get_task_data (task);
+  DueOp *op = tb_ledger_task_get_op (result);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tb_ledger_task_finish (result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  pass->due = g_steal_pointer (&op->due);
   pass_next (g_steal_pointer (&task));
 }
 
@@ -228,7 +252,6 @@ tb_reconciler_run_once_async (TbReconciler        *self,
                               gpointer             user_data)
 {
   GTask *task;
-  GTask *due;
   Pass *pass;
 
   g_return_if_fail (TB_IS_RECONCILER (self));
@@ -238,10 +261,13 @@ tb_reconciler_run_once_async (TbReconciler        *self,
   pass = g_new0 (Pass, 1);
   g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
 
-  due = g_task_new (self, NULL, due_done, task);
-  g_task_set_task_data (due, pass, NULL);
-  g_task_run_in_thread (due, due_thread);
-  g_object_unref (due);
+  /* Open intents not checked within the gap, and intents that are closed but whose invoices
+   * may still take money at the slower cadence: one batch for both. */
+  tb_ledger_task_run (tb_payment_service_get_ledger (self->service), self, due_func,
+                      due_op_new (self, (gint64) self->min_gap_ms * 1000,
+                                  (gint64) TB_RECONCILER_SETTLED_GAP_S * G_USEC_PER_SEC,
+                                  TB_RECONCILER_BATCH),
+                      (GDestroyNotify) due_op_free, NULL, due_done, task);
 }
 
 gboolean
@@ -279,7 +305,7 @@ arm (TbReconciler *self)
 {
   if (!self->started || self->timeout_id != 0 || self->pass_running)
     return;
-  self->timeout_id = g_timeout_add (self->period_ms, timeout_cb, self);
+  self->timeout_id = tb_clock_timeout_add (self->clock, self->period_ms, timeout_cb, self, NULL);
 }
 
 static void
@@ -314,7 +340,7 @@ schedule_pass (TbReconciler *self)
 {
   if (!self->started || self->pass_running)
     return;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   self->pass_running = TRUE;
   tb_reconciler_run_once_async (self, self->cancellable, pass_done, g_object_ref (self));
 }
@@ -341,6 +367,7 @@ tb_reconciler_dispose (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->receipts);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (tb_reconciler_parent_class)->dispose (object);
 }
 
@@ -364,6 +391,7 @@ tb_reconciler_init (TbReconciler *self)
   self->period_ms = TB_RECONCILER_PERIOD_S * 1000;
   self->min_gap_ms = TB_RECONCILER_MIN_GAP_S * 1000;
   self->cancellable = g_cancellable_new ();
+  self->clock = tb_clock_new_system ();
 }
 
 TbReconciler *
@@ -401,7 +429,7 @@ tb_reconciler_stop (TbReconciler *self)
   g_return_if_fail (TB_IS_RECONCILER (self));
 
   self->started = FALSE;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  tb_clock_clear (self->clock, &self->timeout_id);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 }
@@ -436,4 +464,22 @@ tb_reconciler_is_running (TbReconciler *self)
 {
   g_return_val_if_fail (TB_IS_RECONCILER (self), FALSE);
   return self->pass_running;
+}
+
+void
+tb_reconciler_set_clock (TbReconciler *self,
+                         TbClock      *clock)
+{
+  g_return_if_fail (TB_IS_RECONCILER (self));
+  g_return_if_fail (TB_IS_CLOCK (clock));
+
+  /* A timer armed on the old clock moves to the new one. */
+  if (self->timeout_id != 0)
+    {
+      tb_clock_clear (self->clock, &self->timeout_id);
+      g_set_object (&self->clock, clock);
+      arm (self);
+      return;
+    }
+  g_set_object (&self->clock, clock);
 }

@@ -10,10 +10,13 @@
 
 G_BEGIN_DECLS
 
-/* DESIGN.md §4.4 and §5: on start and then every 60 s, at most 20 open intents younger than
- * 24 h that were not checked in the last 2 minutes, oldest first, one at a time. An intent past
- * its lifetime gets a final check and is expired. When nothing is open no timer runs at all:
- * the service's "intent-changed" signal re-arms the reconciler when a new QR appears.
+/* DESIGN.md §4.4 and §5: on start and then every 60 s, at most 20 intents younger than 24 h of
+ * the service's provider and environment, least recently checked first, one at a time: open
+ * ones not checked in the last 2 minutes, and, every 10 minutes, those that are closed but
+ * whose invoices may still take money (PAID: a second payment on the same QR; an extra invoice
+ * not yet confirmed cancelled; closed without a final check). An open intent past its lifetime
+ * gets a final check and is expired. When nothing is watched no timer runs at all: the
+ * service's "intent-changed" signal re-arms the reconciler when a new QR appears.
  * Checks go through the service, so they join a watcher's check instead of racing it. */
 
 #define TB_TYPE_RECONCILER (tb_reconciler_get_type ())
@@ -23,6 +26,7 @@ G_DECLARE_FINAL_TYPE (TbReconciler, tb_reconciler, TB, RECONCILER, GObject)
 #define TB_RECONCILER_BATCH        20
 #define TB_RECONCILER_MAX_AGE_S    (24 * 3600)
 #define TB_RECONCILER_MIN_GAP_S    120
+#define TB_RECONCILER_SETTLED_GAP_S 600
 
 typedef struct
 {
@@ -38,6 +42,9 @@ TbReconciler *tb_reconciler_new        (TbPaymentService *service);
 /* Runs a pass now, then keeps the timer while anything is open. */
 void          tb_reconciler_start      (TbReconciler     *self);
 void          tb_reconciler_stop       (TbReconciler     *self);
+/* The clock for "now" and the period timer (default: the system clock). */
+void          tb_reconciler_set_clock  (TbReconciler     *self,
+                                        TbClock          *clock);
 /* Period and minimum gap between checks of one intent (tests). */
 void          tb_reconciler_set_timing (TbReconciler     *self,
                                         guint             period_ms,

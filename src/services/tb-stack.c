@@ -69,13 +69,13 @@ build (TbStack *self)
 
   self->provider = tb_qpay_provider_new (self->client);
   self->service = tb_payment_service_new (self->ledger, TB_PAYMENT_PROVIDER (self->provider));
+  tb_payment_service_set_clock (self->service, self->clock);
   self->receipts = tb_receipt_queue_new (self->ledger, self->client);
   tb_receipt_queue_set_clock (self->receipts, self->clock);
   self->reconciler = tb_reconciler_new (self->service);
   tb_reconciler_set_timing (self->reconciler, timing->reconcile_period_ms,
                             timing->reconcile_min_gap_ms);
-  /* TODO(lead): tb_payment_service_set_clock (self->service, self->clock) and
-   * tb_reconciler_set_clock (self->reconciler, self->clock) once they exist. */
+  tb_reconciler_set_clock (self->reconciler, self->clock);
 
   apply_receipt_settings (self);
 }
@@ -212,7 +212,7 @@ tb_stack_new_watcher (TbStack *self,
   watcher = tb_payment_watcher_new (self->service, intent_id, expires_us);
   tb_payment_watcher_set_interval (watcher, self->config->timing.watcher_interval_ms,
                                    self->config->timing.watcher_max_backoff_ms);
-  /* TODO(lead): tb_payment_watcher_set_clock (watcher, self->clock) once it exists. */
+  tb_payment_watcher_set_clock (watcher, self->clock);
   return watcher;
 }
 

@@ -123,9 +123,9 @@ test_open_and_migrate (Fixture       *f,
   struct stat st;
   TbLedger *again;
 
-  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 3);
-  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA user_version"), ==, 3);
-  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
+  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 4);
+  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 4);
 
   /* The database and its key are private to the user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -137,9 +137,9 @@ test_open_and_migrate (Fixture       *f,
   /* Opening again runs no migration twice. */
   again = tb_ledger_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 3);
+  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 4);
   g_assert_finalize_object (again);
-  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 3);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 4);
 
   /* The ledger itself put the file in WAL mode. (This used to run "PRAGMA journal_mode =
    * WAL" on the test's own connection, which sets WAL rather than checking it, and compared
@@ -745,10 +745,11 @@ test_intents (Fixture       *f,
   g_assert_cmpstr (again->provider_invoice_id, ==, "d50f49f2-9032-4a74-8929-530531f28f63");
 
   /* Due for the reconciler only when not checked recently. */
-  due = tb_ledger_due_intents (f->ledger, 0, g_get_real_time () - G_USEC_PER_SEC * 120, 20, &error);
+  due = tb_ledger_due_intents (f->ledger, "QPAY", "sim", 0, g_get_real_time () - G_USEC_PER_SEC * 120,
+                               0, 20, &error);
   g_assert_cmpuint (due->len, ==, 0);
   g_clear_pointer (&due, g_ptr_array_unref);
-  due = tb_ledger_due_intents (f->ledger, 0, g_get_real_time () + 1, 20, &error);
+  due = tb_ledger_due_intents (f->ledger, "QPAY", "sim", 0, g_get_real_time () + 1, 0, 20, &error);
   g_assert_cmpuint (due->len, ==, 1);
 
   /* A partial payment leaves the intent open; the rest, even after a cancel, closes it. */

@@ -8,10 +8,12 @@
 #include <sqlite3.h>
 
 #include "core/tb-ledger.h"
+#include "providers/tb-qpay-error.h"
 #include "providers/tb-qpay-provider.h"
 #include "services/tb-payment-service.h"
 #include "services/tb-payment-watcher.h"
 #include "services/tb-reconciler.h"
+#include "services/tb-service-error.h"
 #include "sim/tb-sim-server.h"
 #include "tb-test-utils.h"
 
@@ -687,8 +689,9 @@ test_reconciler_idle_and_restart (Fixture       *f,
 
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 1);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT status = 'PAID' FROM bills"), ==, 1);
-  /* Nothing open any more: the timer is gone. */
-  g_assert_false (tb_reconciler_is_armed (after_restart));
+  /* Nothing open any more, but a paid QR may still take a second payment: it stays under the
+   * slower reconciliation for its lifetime (issue #16, 13.3), so the timer stays armed. */
+  g_assert_true (tb_reconciler_is_armed (after_restart));
 }
 
 static void
@@ -734,6 +737,283 @@ test_ebarimt_invoice_form (Fixture       *f,
   g_assert_cmpint (part->state, ==, TB_INTENT_PENDING);
 }
 
+/* ---- issue #16 ---- */
+
+/* #3: an intent of another environment is never sent to this provider. */
+static void
+test_reconciler_own_environment (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) live = NULL;
+  g_autoptr(TbIntent) sim = NULL;
+  g_autoptr(TbIntent) reread = NULL;
+  g_autoptr(TbReconciler) reconciler = NULL;
+  gint64 bill_a = new_bill (f, 250000);
+  gint64 bill_b = new_bill (f, 350000);
+  guint before;
+  Wait w = { 0 };
+
+  /* Made while the app ran against live QPay; then the settings went back to the simulator. */
+  live = tb_ledger_create_intent (f->ledger, bill_a, "QPAY", "live", 250000, &error);
+  g_assert_no_error (error);
+  g_assert_true (tb_ledger_intent_set_invoice (f->ledger, live->id, "d50f49f2-9032-4a74-8929-530531f28f63",
+                                               "live-qr", NULL, NULL, 0, &error));
+  sim = open_qr (f, bill_b, 350000, &error);
+  g_assert_no_error (error);
+
+  before = tb_sim_server_count_requests (f->sim, "POST /v2/payment/check");
+  reconciler = tb_reconciler_new (f->service);
+  tb_reconciler_set_timing (reconciler, 60000, 0);
+  tb_reconciler_run_once_async (reconciler, NULL, reconcile_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+
+  g_assert_cmpint (w.outcome.intent_id, ==, 1);   /* checked: the simulator's one only */
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before, ==, 1);
+  reread = tb_ledger_get_intent (f->ledger, live->id, &error);
+  g_assert_cmpint (reread->check_count, ==, 0);
+  g_assert_cmpint (reread->state, ==, TB_INTENT_PENDING);
+
+  /* Asked for directly (a start-up sweep, `qpay check`): refused, nothing sent. */
+  memset (&w, 0, sizeof w);
+  tb_payment_service_check_async (f->service, live->id, NULL, check_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_error (w.error, TB_SERVICE_ERROR, TB_SERVICE_ERROR_NOT_CONFIGURED);
+  g_clear_error (&w.error);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/payment/check") - before, ==, 1);
+}
+
+/* #5 and 13.1: two desks press Generate QR on one bill at the same moment. */
+static void
+test_two_desks_one_qr (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbLedger) other_ledger = tb_ledger_open (f->path, &error);
+  g_autoptr(TbPaymentService) other = NULL;
+
+  g_assert_no_error (error);
+  /* The second desk: its own connection to the file and its own service. */
+  other = tb_payment_service_new (other_ledger, TB_PAYMENT_PROVIDER (f->provider));
+  tb_sim_server_set_latency (f->sim, 20);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      gint64 bill_id = new_bill (f, 100000 + round * 100);
+      g_autofree char *sql = NULL;
+      Wait a = { 0 }, b = { 0 };
+
+      tb_payment_service_open_async (f->service, bill_id, 100000 + round * 100, NULL, open_cb, &a);
+      tb_payment_service_open_async (other, bill_id, 100000 + round * 100, NULL, open_cb, &b);
+      g_assert_true (tb_test_wait_for (&a.done, 10000));
+      g_assert_true (tb_test_wait_for (&b.done, 10000));
+      g_assert_no_error (a.error);
+      g_assert_no_error (b.error);
+
+      /* One intent, one invoice at the provider, the same QR on both screens. */
+      g_assert_cmpint (a.intent->id, ==, b.intent->id);
+      g_assert_cmpstr (a.intent->provider_invoice_id, ==, b.intent->provider_invoice_id);
+      sql = g_strdup_printf ("SELECT COUNT(*) FROM payment_intents WHERE bill_id = %" G_GINT64_FORMAT, bill_id);
+      g_assert_cmpint (tb_test_sql_int (f->path, sql), ==, 1);
+      g_clear_pointer (&a.intent, tb_intent_free);
+      g_clear_pointer (&b.intent, tb_intent_free);
+    }
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/invoice"), ==, 20);
+  tb_test_release_and_wait (g_steal_pointer (&other));
+}
+
+static TbClock *
+fake_clock (Fixture *f)
+{
+  TbClock *clock = tb_clock_new_fake (g_get_real_time ());
+
+  tb_payment_service_set_clock (f->service, clock);
+  return clock;
+}
+
+/* Advances @clock to its next timer and waits until the check that timer started is answered. */
+static void
+next_check (TbPaymentWatcher *watcher,
+            TbClock          *clock)
+{
+  guint count = tb_payment_watcher_get_check_count (watcher);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (tb_clock_advance_to_next (clock));
+  while (tb_payment_watcher_get_check_count (watcher) == count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Clock: 3 s polling, back-off 3 → 6 → 12 → 24 → 30 s on network trouble, 3 s once it is over. */
+static void
+test_watcher_backoff_fake_clock (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbPaymentWatcher) watcher = NULL;
+  g_autoptr(TbClock) clock = fake_clock (f);
+  gint64 bill_id = new_bill (f, 700000);
+  TbSimFault outage = { "/v2/payment/check", 503, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  const guint expected[] = { 3000, 6000, 12000, 24000, 30000, 30000 };
+  gint64 start;
+
+  intent = open_qr (f, bill_id, 700000, &error);
+  g_assert_no_error (error);
+  watcher = tb_payment_watcher_new (f->service, intent->id, intent->expires_us);
+  tb_payment_watcher_start (watcher);
+  start = tb_clock_now_us (clock);
+  g_assert_cmpint (tb_clock_get_next_deadline_us (clock), ==, start + 3 * G_USEC_PER_SEC);
+
+  next_check (watcher, clock);
+  g_assert_cmpuint (tb_payment_watcher_get_next_delay (watcher), ==, 3000);
+  g_assert_cmpint (tb_clock_get_next_deadline_us (clock), ==, tb_clock_now_us (clock) + 3 * G_USEC_PER_SEC);
+
+  tb_sim_server_add_fault (f->sim, &outage);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      next_check (watcher, clock);
+      g_assert_true (tb_payment_watcher_get_connection_problem (watcher));
+      g_assert_cmpuint (tb_payment_watcher_get_next_delay (watcher), ==, expected[i]);
+      g_assert_cmpint (tb_clock_get_next_deadline_us (clock), ==,
+                       tb_clock_now_us (clock) + (gint64) expected[i] * 1000);
+      g_assert_cmpuint (tb_clock_get_n_timers (clock), ==, 1);
+    }
+
+  tb_sim_server_clear_faults (f->sim);
+  next_check (watcher, clock);
+  g_assert_false (tb_payment_watcher_get_connection_problem (watcher));
+  g_assert_cmpuint (tb_payment_watcher_get_next_delay (watcher), ==, 3000);
+  tb_payment_watcher_stop (watcher);
+  g_assert_cmpuint (tb_clock_get_n_timers (clock), ==, 0);
+}
+
+/* #6: stop() then start() while a check is in flight must not stall the watcher. */
+static void
+test_watcher_restart_in_flight (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbPaymentWatcher) watcher = NULL;
+  g_autoptr(TbClock) clock = fake_clock (f);
+  gint64 bill_id = new_bill (f, 700000);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint count;
+
+  intent = open_qr (f, bill_id, 700000, &error);
+  g_assert_no_error (error);
+  tb_sim_server_set_latency (f->sim, 100);
+  watcher = tb_payment_watcher_new (f->service, intent->id, intent->expires_us);
+  tb_payment_watcher_start (watcher);
+
+  /* The first check goes out; the QR window closes and opens again before its answer. */
+  count = tb_payment_watcher_get_check_count (watcher);
+  g_assert_true (tb_clock_advance_to_next (clock));
+  g_assert_cmpint (tb_payment_watcher_get_status (watcher), ==, TB_WATCH_CHECKING);
+  tb_payment_watcher_stop (watcher);
+  tb_payment_watcher_start (watcher);
+  /* …and its 3 s pass while the old answer is still on its way. */
+  tb_clock_advance (clock, 3 * G_USEC_PER_SEC);
+
+  /* The old answer comes in: the watcher must keep polling (a check in flight, or the next one
+   * armed 3 s on), not stall. */
+  while (tb_payment_watcher_get_check_count (watcher) == count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  while (tb_clock_get_n_timers (clock) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpuint (tb_clock_get_n_timers (clock), ==, 1);
+  g_assert_cmpint (tb_clock_get_next_deadline_us (clock), ==, tb_clock_now_us (clock) + 3 * G_USEC_PER_SEC);
+  next_check (watcher, clock);
+  g_assert_cmpuint (tb_clock_get_n_timers (clock), ==, 1);
+}
+
+/* 13.3: a second payment on an already-paid QR is found by the slower pass. */
+static void
+test_second_payment_on_paid_qr (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbReconciler) reconciler = NULL;
+  g_autoptr(TbClock) clock = fake_clock (f);
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  gint64 bill_id = new_bill (f, 500000);
+  TbCheckOutcome outcome;
+  Wait w = { 0 };
+
+  intent = open_qr (f, bill_id, 500000, &error);
+  p1 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+  outcome = check_ok (f, intent->id);
+  g_assert_cmpint (outcome.state, ==, TB_INTENT_PAID);
+
+  /* The customer's bank app sends the same QR again. */
+  p2 = tb_sim_server_pay_invoice (f->sim, intent->provider_invoice_id, 0, FALSE, &error);
+  g_assert_no_error (error);
+
+  reconciler = tb_reconciler_new (f->service);
+  tb_reconciler_set_clock (reconciler, clock);
+  tb_reconciler_set_timing (reconciler, 60000, 0);
+  /* Just checked: not yet. */
+  tb_reconciler_run_once_async (reconciler, NULL, reconcile_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_cmpuint (w.outcome.newly_settled, ==, 0);
+
+  /* Ten minutes later: the paid QR is looked at again and the second payment recorded. */
+  tb_clock_advance (clock, (gint64) (TB_RECONCILER_SETTLED_GAP_S + 1) * G_USEC_PER_SEC);
+  memset (&w, 0, sizeof w);
+  tb_reconciler_run_once_async (reconciler, NULL, reconcile_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.outcome.newly_settled, ==, 1);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM payments"), ==, 2);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT overpaid FROM bills"), ==, 1);
+}
+
+/* 13.2: a cancel whose answer is lost is an unknown outcome; asking again settles it. */
+static void
+test_cancel_lost_stays_open (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbIntent) intent = NULL;
+  g_autoptr(TbIntent) reread = NULL;
+  gint64 bill_id = new_bill (f, 800000);
+  TbSimFault lost = { "/v2/invoice/", 0, TB_SIM_BODY_NORMAL, 0, TRUE, 1 };
+  Wait w = { 0 };
+
+  intent = open_qr (f, bill_id, 800000, &error);
+  g_assert_no_error (error);
+  tb_sim_server_add_fault (f->sim, &lost);
+
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_error (w.error, TB_QPAY_ERROR, TB_QPAY_ERROR_TIMEOUT);
+  g_clear_error (&w.error);
+  reread = tb_ledger_get_intent (f->ledger, intent->id, &error);
+  g_assert_cmpint (reread->state, ==, TB_INTENT_PENDING);
+  g_assert_nonnull (reread->last_error);
+
+  /* QPay did cancel it: asking again is safe (a cancel is idempotent) and now confirmed. */
+  memset (&w, 0, sizeof w);
+  tb_payment_service_cancel_async (f->service, intent->id, NULL, cancel_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome.state, ==, TB_INTENT_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -755,6 +1035,12 @@ main (int   argc,
   ADD ("reconciler-settles-and-expires", test_reconciler_settles_and_expires);
   ADD ("reconciler-idle-and-restart", test_reconciler_idle_and_restart);
   ADD ("ebarimt-invoice-form", test_ebarimt_invoice_form);
+  ADD ("reconciler-own-environment", test_reconciler_own_environment);
+  ADD ("two-desks-one-qr", test_two_desks_one_qr);
+  ADD ("watcher-backoff-fake-clock", test_watcher_backoff_fake_clock);
+  ADD ("watcher-restart-in-flight", test_watcher_restart_in_flight);
+  ADD ("second-payment-on-paid-qr", test_second_payment_on_paid_qr);
+  ADD ("cancel-lost-stays-open", test_cancel_lost_stays_open);
 #undef ADD
 
   return g_test_run ();
