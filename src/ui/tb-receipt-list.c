@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/tb-money.h"
-#include "core/tb-seal.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 #include "receipt/tb-receipt-layout.h"
 
@@ -43,32 +43,17 @@ default_receiver_type (GSettings *settings)
   return g_strcmp0 (type, "COMPANY") == 0 ? "COMPANY" : "CITIZEN";
 }
 
-static const char *
-check_phone (const char *text)
+/* The phone as the one rule normalises it (the form the ledger stores), else as typed. */
+static char *
+normalized_phone (const char *text)
 {
-  g_autofree char *digits = NULL;
+  char *digits = NULL;
 
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL)
     return NULL;
-
-  /* Spaces and dashes are allowed, as the ledger normalizes them away. */
-  digits = tb_seal_normalize_phone (text);
-  if (strlen (text) <= 20 && tb_receipt_ui_all_digits (digits, 8))
-    {
-      memset (digits, 0, strlen (digits));
-      return NULL;
-    }
-  if (digits != NULL)
-    memset (digits, 0, strlen (digits));
-
-  return _("An e-barimt phone number has 8 digits, for example 99112233.");
-}
-
-/* A company receipt needs the buyer's 11-digit TIN or 7-digit company register. */
-static gboolean
-tin_usable (const char *register_no)
-{
-  return tb_receipt_ui_all_digits (register_no, 11) || tb_receipt_ui_all_digits (register_no, 7);
+  if (!tb_rules_phone (text, FALSE, &digits, NULL))
+    return g_strdup (text);
+  return digits;
 }
 
 /* ---- receipt states ---- */
@@ -123,7 +108,7 @@ receipt_advice (const TbReceipt *receipt)
   if (g_strcmp0 (key, "CLASSIFICATION_CODE_INVALID") == 0)
     return g_strdup (_("Correct the classification code in the receipt options or in Preferences, then press Retry."));
   if (g_strcmp0 (key, "CUSTOMER_REGISTER_INVALID") == 0)
-    return g_strdup (_("QPay refused the buyer’s TIN. Correct the customer’s TIN (11 digits, or the 7-digit company register), then press Retry."));
+    return g_strdup (_("QPay refused the buyer’s TIN. Correct the customer’s TIN (11 to 14 digits, or the 7-digit company register), then press Retry."));
   /* Our own checks before sending: the stored message already says what to fix. */
   if (g_strcmp0 (key, "INVALID_INPUT") == 0 && message != NULL && message[0] != '\0')
     return g_strdup (message);
@@ -495,13 +480,11 @@ options_dirty (TbReceiptList *self)
   /* A company receipt sends no phone: what is in the hidden entry does not count. */
   if (g_strcmp0 (options_effective_type (self), "COMPANY") == 0)
     g_clear_pointer (&phone, free_secret);
-  if (phone != NULL)
-    phone_digits = tb_seal_normalize_phone (phone);
-  if (self->bill->receipt_phone != NULL)
-    stored_digits = tb_seal_normalize_phone (self->bill->receipt_phone);
+  phone_digits = normalized_phone (phone);
+  stored_digits = normalized_phone (self->bill->receipt_phone);
 
   dirty = !same_text (options_get_type (self), self->bill->receipt_receiver_type) ||
-          !same_text (phone_digits != NULL ? phone_digits : phone, stored_digits) ||
+          !same_text (phone_digits, stored_digits) ||
           !same_text (district, self->bill->receipt_district_code) ||
           !same_text (classification, self->bill->receipt_classification_code);
 
@@ -512,23 +495,34 @@ options_dirty (TbReceiptList *self)
   return dirty;
 }
 
-/* Checks every field as it is typed; Save only when all are valid and something changed. */
+/* Checks every field as it is typed, by the rules the receipt queue sends with (tb-rules.h);
+ * Save only when all are valid and something changed. */
 static gboolean
 options_validate (TbReceiptList *self)
 {
-  g_autofree char *phone = tb_ui_editable_dup_text (GTK_EDITABLE (self->phone_row));
-  g_autofree char *district = tb_ui_editable_dup_text (GTK_EDITABLE (self->district_row));
-  g_autofree char *classification = tb_ui_editable_dup_text (GTK_EDITABLE (self->classification_row));
+  const char *phone = gtk_editable_get_text (GTK_EDITABLE (self->phone_row));
+  const char *district = gtk_editable_get_text (GTK_EDITABLE (self->district_row));
+  const char *classification = gtk_editable_get_text (GTK_EDITABLE (self->classification_row));
   gboolean company = g_strcmp0 (options_effective_type (self), "COMPANY") == 0;
-  const char *phone_error = company ? NULL : check_phone (phone);
-  const char *district_error = tb_receipt_ui_check_district (district);
-  const char *classification_error = tb_receipt_ui_check_classification (classification);
-  const char *message = phone_error != NULL ? phone_error
-                        : district_error != NULL ? district_error
-                        : classification_error;
-  gboolean valid = message == NULL;
+  g_autoptr(GError) phone_error = NULL;
+  g_autoptr(GError) district_error = NULL;
+  g_autoptr(GError) classification_error = NULL;
+  g_autofree char *clean_district = NULL;
+  g_autofree char *clean_classification = NULL;
+  char *clean_phone = NULL;
+  const char *message;
+  gboolean valid;
 
-  g_clear_pointer (&phone, free_secret);
+  /* A company receipt sends no phone: what is in the hidden entry does not count. */
+  if (!company)
+    tb_rules_ebarimt_receiver ("CITIZEN", phone, &clean_phone, &phone_error);
+  g_clear_pointer (&clean_phone, free_secret);
+  tb_rules_district_code (district, FALSE, &clean_district, &district_error);
+  tb_rules_classification_code (classification, FALSE, &clean_classification, &classification_error);
+  message = phone_error != NULL ? phone_error->message
+            : district_error != NULL ? district_error->message
+            : classification_error != NULL ? classification_error->message : NULL;
+  valid = message == NULL;
 
   tb_ui_set_css_class (GTK_WIDGET (self->phone_row), "error", phone_error != NULL);
   tb_ui_set_css_class (GTK_WIDGET (self->district_row), "error", district_error != NULL);
@@ -540,7 +534,7 @@ options_validate (TbReceiptList *self)
   if (valid && company && !self->customer_tin_ok)
     {
       gtk_label_set_text (self->message_label,
-                          _("A company receipt needs the customer’s TIN: add the 11-digit TIN (or the 7-digit company register) to the customer, or choose Citizen."));
+                          _("A company receipt needs the customer’s TIN: add the TIN (11 to 14 digits, or the 7-digit company register) to the customer, or choose Citizen."));
       tb_ui_set_css_class (GTK_WIDGET (self->message_label), "error", FALSE);
       tb_ui_set_css_class (GTK_WIDGET (self->message_label), "warning", TRUE);
       gtk_widget_set_visible (self->message_row, TRUE);
@@ -798,7 +792,13 @@ list_load (TbReceiptList *self,
   self->customer_tin_ok = FALSE;
   if (bill != NULL && bill->customer_id > 0 &&
       (customer = tb_ledger_get_customer (self->ledger, bill->customer_id, NULL)) != NULL)
-    self->customer_tin_ok = tin_usable (customer->register_no);
+    {
+      g_autofree char *tin = NULL;
+
+      /* The rule the queue checks a company receipt's receiver with. */
+      self->customer_tin_ok = tb_rules_ebarimt_receiver ("COMPANY", customer->register_no, &tin, NULL);
+      g_clear_pointer (&tin, free_secret);
+    }
   if (customer != NULL)
     g_clear_pointer (&customer->register_no, free_secret);
 

@@ -571,7 +571,7 @@ export_pdf (Fixture    *f,
             guint      *out_copy)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TbReceiptDoc) doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  g_autoptr(TbReceiptDoc) doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   Wait w = { 0 };
 
   g_assert_no_error (error);
@@ -948,7 +948,7 @@ test_print (Fixture       *f,
   g_assert_cmpint (receipt->copies, ==, 2);
 
   /* Save as PDF counts too. */
-  doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   g_assert_no_error (error);
   file = g_file_new_for_path (third);
   tb_receipt_print_save_pdf_async (f->ledger, receipt_id, doc, TB_PAPER_80MM, file, NULL, save_cb, &w);
@@ -1203,7 +1203,7 @@ test_dialog_not_counted (Fixture       *f,
   gint64 receipt_id = registered_bill (f, NULL);
   Wait w = { 0 };
 
-  doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   g_assert_no_error (error);
 
   /* The dialog cancelled: nothing printed, nothing counted. */
