@@ -103,6 +103,9 @@ receipt_advice (const TbReceipt *receipt)
   const char *key = receipt->last_error_key;
   const char *message = receipt->last_error;
 
+  /* Retrying later cannot settle it: only a person who looked at QPay can (issue #16). */
+  if (tb_receipt_is_outcome_unknown (receipt))
+    return g_strdup (_("The tax office may or may not have registered this e-receipt: QPay’s answer was lost and looking it up failed. Check the payment in the QPay merchant portal. If it has an e-receipt, there is nothing to do; if it has none, press Create Again."));
   if (g_strcmp0 (key, "EBARIMT_NOT_ENABLED") == 0)
     return g_strdup (_("Ask QPay to switch on e-receipts for your merchant account, then press Retry."));
   if (g_strcmp0 (key, "CLASSIFICATION_CODE_INVALID") == 0)
@@ -368,6 +371,85 @@ retry_action (GtkWidget  *widget,
   tb_receipt_queue_retry_async (self->queue, id, NULL, retry_done_cb, data);
 }
 
+/* ---- an unknown outcome: created again only when staff confirm ---- */
+
+static void
+create_again_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          gpointer          user_data)
+{
+  TbReceiptList *self = TB_RECEIPT_LIST (user_data);
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "receipt-id"));
+  g_autofree char *button_name = g_strdup_printf ("receipt-create-again-%" G_GINT64_FORMAT, id);
+  GtkWidget *button;
+  RetryData *data;
+
+  if (g_strcmp0 (response, "create") != 0 || self->queue == NULL || self->group == NULL ||
+      g_hash_table_contains (self->retrying, &id))
+    return;
+
+  g_hash_table_add (self->retrying, g_memdup2 (&id, sizeof id));
+  if ((button = find_named (GTK_WIDGET (self->receipts_list), button_name)) != NULL)
+    gtk_widget_set_sensitive (button, FALSE);
+  g_free (button_name);
+  button_name = g_strdup_printf ("receipt-retry-%" G_GINT64_FORMAT, id);
+  if ((button = find_named (GTK_WIDGET (self->receipts_list), button_name)) != NULL)
+    gtk_widget_set_sensitive (button, FALSE);
+
+  data = g_new0 (RetryData, 1);
+  data->self = g_object_ref (self);
+  data->receipt_id = id;
+  /* Not cancelled with the page, like Retry: the queue records the outcome either way. */
+  tb_receipt_queue_create_again_async (self->queue, id, NULL, retry_done_cb, data);
+}
+
+/* A second create registers a second receipt if the first did go through: ask first. */
+static void
+create_again_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TbReceiptList *self = TB_RECEIPT_LIST (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  GtkWidget *dialog;
+
+  if (self->queue == NULL || self->group == NULL || id <= 0 ||
+      g_hash_table_contains (self->retrying, &id))
+    return;
+
+  dialog = adw_message_dialog_new (list_get_window (self), _("Create the E-receipt Again?"),
+                                   _("Only do this when the QPay merchant portal shows no e-receipt for this payment. If the first e-receipt did go through, this registers a second e-receipt for the same sale with the tax office."));
+  gtk_widget_set_name (dialog, "create-again-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "create", _("Create _Again"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "receipt-id", GSIZE_TO_POINTER ((gsize) id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (create_again_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_create_again_button (TbReceiptList *self,
+                         AdwActionRow  *row,
+                         gint64         receipt_id)
+{
+  g_autofree char *name = g_strdup_printf ("receipt-create-again-%" G_GINT64_FORMAT, receipt_id);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Create _Again"));
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (button, !g_hash_table_contains (self->retrying, &receipt_id));
+  gtk_widget_set_tooltip_text (button, _("Send the e-receipt to the tax office again, after checking that QPay has none for this payment"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "receipt-list.create-again");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", receipt_id);
+  adw_action_row_add_suffix (row, button);
+}
+
 static GtkWidget *
 make_receipt_row (TbReceiptList   *self,
                   const TbReceipt *receipt)
@@ -414,6 +496,9 @@ make_receipt_row (TbReceiptList   *self,
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", receipt->id);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
+
+  if (self->queue != NULL && tb_receipt_is_outcome_unknown (receipt))
+    add_create_again_button (self, ADW_ACTION_ROW (row), receipt->id);
 
   if (receipt->state == TB_RECEIPT_REGISTERED)
     {
@@ -892,6 +977,7 @@ tb_receipt_list_class_init (TbReceiptListClass *klass)
 
   gtk_widget_class_install_action (widget_class, "receipt-list.retry", "x", retry_action);
   gtk_widget_class_install_action (widget_class, "receipt-list.view", "x", view_action);
+  gtk_widget_class_install_action (widget_class, "receipt-list.create-again", "x", create_again_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tbreceiptlist");

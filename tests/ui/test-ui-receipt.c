@@ -808,6 +808,135 @@ test_retry (Fixture       *f,
   g_assert_nonnull (strstr (captured_log->str, "/v2/ebarimt_v3"));
 }
 
+/* A button under @root whose label (mnemonic included) is @label: a response button of an
+ * AdwMessageDialog, as a person sees it. */
+static GtkWidget *
+find_labelled_button (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  gint64      receipt_id;
+  const char *kind;
+} ButtonWait;
+
+static gboolean
+button_shown (gpointer data)
+{
+  ButtonWait *b = data;
+  GtkWidget *button = find_button (b->f, b->kind, b->receipt_id);
+
+  return button != NULL && gtk_widget_get_mapped (button) && gtk_widget_get_sensitive (button);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWidget *dialog = tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && tb_ui_window_drawn (dialog);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+/* Opens the Create Again confirmation and answers it with the button labelled @answer. */
+static void
+answer_create_again (Fixture    *f,
+                     gint64      receipt_id,
+                     const char *answer)
+{
+  GtkWidget *dialog;
+
+  tb_ui_click_widget (find_button (f, "create-again", receipt_id));
+  g_assert_true (tb_ui_wait_until (dialog_shown, NULL, 5000));
+  dialog = tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "create-again-dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "this registers a second e-receipt"));
+  tb_ui_click_widget (find_labelled_button (dialog, answer));
+  g_assert_true (tb_ui_wait_until (dialog_gone, NULL, 5000));
+}
+
+/* Issue #16: a create whose answer was lost, and whose lookup fails, may or may not have
+ * registered the receipt. The row says so (not "Retry later"), and Create Again sends a second
+ * create only after staff confirm, knowing it may register a second receipt. */
+static void
+test_unknown_outcome (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TbReceipt) before = NULL;
+  g_autoptr(TbReceipt) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lookup_path = NULL;
+  gint64 bill_id = 0;
+  gint64 receipt_id = sim_paid_bill (f, &bill_id);
+  TbSimFault down = { "/v2/ebarimt_v3/create", 503, TB_SIM_BODY_NORMAL, 0, FALSE, 1 };
+  TbSimFault unavailable = { NULL, 404, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  StateWait registered = { f, receipt_id, "Registered" };
+  ButtonWait create_again = { f, receipt_id, "create-again" };
+  const char *subtitle;
+  Wait w = { 0 };
+
+  /* The create's answer is lost (503): the receipt is looked up before anything else. */
+  before = tb_ledger_get_receipt (f->ledger, receipt_id, FALSE, &error);
+  g_assert_no_error (error);
+  lookup_path = g_strdup_printf ("/v2/ebarimt_v3/%s", before->provider_txn_id);
+  unavailable.path_prefix = lookup_path;
+  tb_sim_server_add_fault (f->sim, &down);
+  tb_receipt_queue_process_async (f->queue, NULL, process_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  tb_receipt_list_set_bill (f->list, bill_id);
+  g_assert_null (find_button (f, "create-again", receipt_id));
+
+  /* Retry looks it up; the lookup fails too: nobody can tell but a person. */
+  tb_sim_server_add_fault (f->sim, &unavailable);
+  tb_ui_click_widget (find_button (f, "retry", receipt_id));
+  g_assert_true (tb_ui_wait_until (button_shown, &create_again, 10000));
+  subtitle = row_subtitle (f, receipt_id);
+  g_assert_nonnull (strstr (subtitle, "may or may not have registered"));
+  g_assert_null (strstr (subtitle, "Retry later"));
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+
+  /* QPay answers again. Cancel in the confirmation sends nothing. */
+  tb_sim_server_clear_faults (f->sim);
+  answer_create_again (f, receipt_id, "_Cancel");
+  tb_ui_drain ();
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+  g_assert_cmpstr (state_text (f, receipt_id), ==, "Error");
+
+  /* Create Again, confirmed: a second create, without a lookup first. */
+  answer_create_again (f, receipt_id, "Create _Again");
+  g_assert_true (tb_ui_wait_until (state_is, &registered, 10000));
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 2);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "GET /v2/ebarimt_v3/"), ==, 1);
+  after = tb_ledger_get_receipt (f->ledger, receipt_id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_null (find_button (f, "create-again", receipt_id));
+}
+
 static void
 test_view (Fixture       *f,
            gconstpointer  data)
@@ -1330,6 +1459,7 @@ main (int   argc,
 
   g_test_add ("/tulbur/ui/receipt/list-states", Fixture, NULL, fixture_setup, test_list_states, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/retry", Fixture, NULL, fixture_setup, test_retry, fixture_teardown);
+  g_test_add ("/tulbur/ui/receipt/unknown-outcome", Fixture, NULL, fixture_setup, test_unknown_outcome, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/view", Fixture, NULL, fixture_setup, test_view, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/print", Fixture, NULL, fixture_setup, test_print, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/dialog-not-counted", Fixture, NULL, fixture_setup, test_dialog_not_counted, fixture_teardown);
