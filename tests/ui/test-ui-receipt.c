@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 #include "providers/tb-qpay-provider.h"
 #include "receipt/tb-receipt-layout.h"
@@ -1181,6 +1182,7 @@ test_options (Fixture       *f,
   GtkWidget *save;
   GtkWidget *message;
   gpointer args[2];
+  g_autofree char *clean = NULL;
 
   g_assert_true (tb_ledger_add_customer (f->ledger, "Бат", NULL, NULL, &customer_id, &error));
   bill_id = make_bill (f, customer_id);
@@ -1207,7 +1209,10 @@ test_options (Fixture       *f,
   tb_ui_set_text (root, "receipt-district", "3505");
   tb_ui_set_text (root, "receipt-phone", "9911");
   g_assert_false (gtk_widget_get_sensitive (save));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "8 digits"));
+  g_assert_false (tb_rules_phone ("9911", FALSE, &clean, &error));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), ==, error->message);
+  g_assert_true (gtk_widget_has_css_class (tb_ui_get (root, "receipt-phone"), "error"));
+  g_clear_error (&error);
   tb_ui_set_text (root, "receipt-phone", "9911-2233");
   tb_ui_set_text (root, "receipt-classification", "674300");
   g_assert_false (gtk_widget_get_sensitive (save));
@@ -1232,6 +1237,10 @@ test_options (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (save));   /* saved: nothing to save */
   /* This is the bill page: the phone is shown in full here. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tb_ui_get (root, "receipt-phone"))), ==, PHONE);
+  /* The same phone typed another way is no change: the one phone rule normalises both. */
+  tb_ui_set_text (root, "receipt-phone", "+976 8861-4450");
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
+  g_assert_false (gtk_widget_get_sensitive (save));
 
   /* Company, but the customer has no TIN: a hint says what to do; the phone is not asked. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (tb_ui_get (root, "receipt-type")), 2);
@@ -1247,6 +1256,12 @@ test_options (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
   /* The reload kept what was being typed. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (tb_ui_get (root, "receipt-type"))), ==, 2);
+
+  /* The queue's own receiver rule decides: a 14-digit TIN is a TIN too. */
+  g_assert_true (tb_ledger_update_customer (f->ledger, customer_id, "Бат", NULL, "12345678901234", &error));
+  g_assert_no_error (error);
+  tb_receipt_list_reload (f->list);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
 }
 
 static void
