@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "core/tb-rules.h"
+#include "services/tb-error-advice.h"
 #include "tb-bill-page.h"
 #include "tb-bill-row.h"
 #include "tb-customer-dialog.h"
 #include "tb-preferences-window.h"
 #include "tb-test-utils.h"
 #include "tb-ui-test.h"
+#include "tb-ui-util.h"
 #include "tb-void-dialog.h"
 
 /* Amounts as the UI must print them: groups and the sign after a no-break space. */
@@ -1037,6 +1039,34 @@ test_line_rules (TbUiFixture   *fixture,
   g_assert_false (has_error_class (win (fixture), "line-quantity"));
 }
 
+/* Error dialogs say what to do next for every domain (tb_error_advice), and a rule's refusal
+ * only with its own message, which already says what to fix. */
+static void
+test_error_advice (TbUiFixture   *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) rule = NULL;
+  g_autoptr(GError) disk = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No space left on device");
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *dialog;
+
+  if (!tb_ui_test_have_display ())
+    return;
+
+  g_assert_false (tb_rules_phone ("12", FALSE, &out, &rule));
+  dialog = tb_ui_show_error (GTK_WIDGET (fixture->window), "Customer Not Saved", rule);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, rule->message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpstr (tb_ui_error_advice (disk), ==, tb_error_advice (disk));
+  expected = g_strdup_printf ("%s\n\n%s", disk->message, tb_error_advice (disk));
+  dialog = tb_ui_show_error (GTK_WIDGET (fixture->window), "Not Saved", disk);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, expected);
+  g_assert_nonnull (strstr (expected, "disk is full"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 customer_cleared (gpointer user_data)
 {
@@ -1319,6 +1349,7 @@ main (int   argc,
   ADD ("customer", test_customer);
   ADD ("customer-rules", test_customer_rules);
   ADD ("line-rules", test_line_rules);
+  ADD ("error-advice", test_error_advice);
   ADD ("preferences", test_preferences);
   ADD ("keyboard", test_keyboard);
   g_test_add_func ("/tulbur/ui/ledger-error", test_ledger_error);
