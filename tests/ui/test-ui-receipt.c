@@ -192,7 +192,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->path);
   tb_test_tmpdir_free (f->dir);
 
-  /* Whatever the test did, neither the e-barimt phone nor the buyer's TIN was ever logged. */
+  /* Whatever the test did, neither the e-receipt phone nor the buyer's TIN was ever logged. */
   g_assert_null (strstr (captured_log->str, PHONE));
   g_assert_null (strstr (captured_log->str, BUYER_TIN));
 }
@@ -770,7 +770,7 @@ test_retry (Fixture       *f,
   g_assert_cmpstr (state_text (f, receipt_id), ==, "Error");
   g_assert_nonnull (strstr (row_subtitle (f, receipt_id), "Ask QPay to switch on e-receipts"));
 
-  /* The citizen's e-barimt phone, typed in the bill's options and saved (the phone goes to
+  /* The citizen's e-receipt phone, typed in the bill's options and saved (the phone goes to
    * QPay with the retry, and into no log: checked at teardown). */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (tb_ui_get (GTK_WIDGET (f->list), "receipt-options")), TRUE);
   tb_ui_set_text (GTK_WIDGET (f->list), "receipt-phone", PHONE);
