@@ -374,14 +374,24 @@ retry_action (GtkWidget  *widget,
 /* ---- an unknown outcome: created again only when staff confirm ---- */
 
 static void
+disable_button (TbReceiptList *self,
+                const char    *kind,
+                gint64         receipt_id)
+{
+  g_autofree char *name = g_strdup_printf ("receipt-%s-%" G_GINT64_FORMAT, kind, receipt_id);
+  GtkWidget *button = find_named (GTK_WIDGET (self->receipts_list), name);
+
+  if (button != NULL)
+    gtk_widget_set_sensitive (button, FALSE);
+}
+
+static void
 create_again_response_cb (AdwMessageDialog *dialog,
                           const char       *response,
                           gpointer          user_data)
 {
   TbReceiptList *self = TB_RECEIPT_LIST (user_data);
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "receipt-id"));
-  g_autofree char *button_name = g_strdup_printf ("receipt-create-again-%" G_GINT64_FORMAT, id);
-  GtkWidget *button;
+  gint64 id = *(const gint64 *) g_object_get_data (G_OBJECT (dialog), "receipt-id");
   RetryData *data;
 
   if (g_strcmp0 (response, "create") != 0 || self->queue == NULL || self->group == NULL ||
@@ -389,12 +399,8 @@ create_again_response_cb (AdwMessageDialog *dialog,
     return;
 
   g_hash_table_add (self->retrying, g_memdup2 (&id, sizeof id));
-  if ((button = find_named (GTK_WIDGET (self->receipts_list), button_name)) != NULL)
-    gtk_widget_set_sensitive (button, FALSE);
-  g_free (button_name);
-  button_name = g_strdup_printf ("receipt-retry-%" G_GINT64_FORMAT, id);
-  if ((button = find_named (GTK_WIDGET (self->receipts_list), button_name)) != NULL)
-    gtk_widget_set_sensitive (button, FALSE);
+  disable_button (self, "create-again", id);
+  disable_button (self, "retry", id);
 
   data = g_new0 (RetryData, 1);
   data->self = g_object_ref (self);
@@ -428,7 +434,7 @@ create_again_action (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "receipt-id", GSIZE_TO_POINTER ((gsize) id));
+  g_object_set_data_full (G_OBJECT (dialog), "receipt-id", g_memdup2 (&id, sizeof id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (create_again_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
