@@ -1,6 +1,6 @@
 -- Tulbur ledger, schema version 2: Ebarimt receipt details (DESIGN.md §7, issue #6).
 
--- Per-bill receipt choices, overriding the defaults in Preferences. A citizen's e-barimt phone
+-- Per-bill receipt choices, overriding the defaults in Preferences. A citizen's e-receipt phone
 -- is personal data: sealed like every other (see 001).
 ALTER TABLE bills ADD COLUMN receipt_receiver_type TEXT
   CHECK (receipt_receiver_type IS NULL OR receipt_receiver_type IN ('CITIZEN', 'COMPANY'));

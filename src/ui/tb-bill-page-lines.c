@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 #include "core/tb-ledger-task.h"
 
@@ -75,6 +75,7 @@ typedef struct
   gboolean   city_tax;
   TbLineTax  tax;
   char      *message;
+  gboolean   description_bad;
   gboolean   quantity_bad;
   gboolean   price_bad;
   gboolean   code_bad;
@@ -90,6 +91,22 @@ line_check_clear (LineCheck *check)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LineCheck, line_check_clear)
 
+/* A rule's refusal: its message, and the field it names marked. */
+static gboolean
+check_failed (LineCheck    *check,
+              const GError *error)
+{
+  check->message = g_strdup (error->message);
+  if (error->domain != TB_RULES_ERROR)
+    return FALSE;
+
+  check->description_bad = error->code == TB_RULE_FIELD_DESCRIPTION;
+  check->quantity_bad = error->code == TB_RULE_FIELD_QUANTITY;
+  check->price_bad = error->code == TB_RULE_FIELD_PRICE;
+  check->code_bad = error->code == TB_RULE_FIELD_CLASSIFICATION;
+  return FALSE;
+}
+
 /* The quantity and price fields; FALSE with the message set when one is wrong or missing. */
 static gboolean
 check_numbers (LineCheck  *check,
@@ -102,8 +119,8 @@ check_numbers (LineCheck  *check,
     check->message = g_strdup (_("Enter a quantity."));
   else if (!tb_quantity_parse (quantity_text, &check->quantity, &error))
     check->message = g_strdup (error->message);
-  else if (check->quantity <= 0)
-    check->message = g_strdup (_("The quantity must be more than zero."));
+  else if (!tb_rules_line_quantity (check->quantity, &error))
+    check->message = g_strdup (error->message);
   check->quantity_bad = check->message != NULL;
   if (check->message != NULL)
     return FALSE;
@@ -123,30 +140,30 @@ check_numbers (LineCheck  *check,
   return TRUE;
 }
 
+/* The numbers as typed, then the one rule of a bill line and of a classification code
+ * (tb-rules.h): the ledger checks the same, so what is accepted here is never refused there. */
 static gboolean
 check_line (LineCheck  *check,
             const char *quantity_text,
             const char *price_text)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *description = NULL;
+
   if (!check_numbers (check, quantity_text, price_text))
     return FALSE;
 
-  if (check->code != NULL && (strlen (check->code) != 7 || strspn (check->code, "0123456789") != 7))
-    {
-      check->message = g_strdup (_("A classification code has 7 digits."));
-      check->code_bad = TRUE;
-    }
-  else if (!tb_tax_line (check->quantity, check->price, check->vat, check->city_tax, &check->tax))
-    {
-      check->message = g_strdup (_("This line is too large."));
-      check->price_bad = TRUE;
-    }
-  else if (check->description == NULL)
-    check->message = g_strdup (_("Describe the line, e.g. “Consultation”."));
-  else if (strlen (check->description) > 255)
-    check->message = g_strdup (_("The description is too long."));
+  if (!tb_rules_classification_code (check->code, FALSE, &code, &error) ||
+      !tb_rules_line (check->description, check->quantity, check->price, check->vat,
+                      check->city_tax, &description, &check->tax, &error))
+    return check_failed (check, error);
 
-  return check->message == NULL;
+  g_free (check->code);
+  check->code = g_steal_pointer (&code);
+  g_free (check->description);
+  check->description = g_steal_pointer (&description);
+  return TRUE;
 }
 
 /* "Line amount …, of which VAT …": what a valid line will add. */
@@ -178,6 +195,7 @@ show_line_check (TbBillPage      *self,
   gtk_widget_set_visible (GTK_WIDGET (self->line_message), started || valid);
   tb_ui_set_css_class (GTK_WIDGET (self->line_message), "error", started && !valid);
   tb_ui_set_css_class (GTK_WIDGET (self->line_message), "dim-label", valid);
+  tb_ui_set_css_class (GTK_WIDGET (self->description_row), "error", check->description_bad);
   tb_ui_set_css_class (GTK_WIDGET (self->quantity_row), "error", check->quantity_bad);
   tb_ui_set_css_class (GTK_WIDGET (self->price_row), "error", check->price_bad);
   tb_ui_set_css_class (GTK_WIDGET (self->code_row), "error", check->code_bad);

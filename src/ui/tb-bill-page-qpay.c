@@ -158,7 +158,7 @@ reopened_cb (GObject      *object,
 
   if (intent == NULL)
     {
-      tb_qpay_show_error (GTK_WIDGET (self), _("QR Not Shown"), error);
+      tb_ui_show_error (GTK_WIDGET (self), _("QR Not Shown"), error);
       return;
     }
 
@@ -221,7 +221,7 @@ pending_cancelled_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       tb_bill_page_fill_pending (self);
-      tb_qpay_show_error (GTK_WIDGET (self), _("Invoice Not Cancelled"), error);
+      tb_ui_show_error (GTK_WIDGET (self), _("Invoice Not Cancelled"), error);
       return;
     }
 

@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tb-customer-dialog.h"
 #include "core/tb-ledger-task.h"
+#include "core/tb-rules.h"
 #include "tb-ui-util.h"
 
 #define MAX_RESULTS 20
@@ -49,12 +51,21 @@ typedef struct
   gint64  id;
 } AddCustomerOp;
 
+/* Phones and register numbers are personal data: wiped before they are freed. */
+static void
+free_secret (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
 static void
 add_customer_op_free (AddCustomerOp *op)
 {
   g_free (op->name);
-  g_free (op->phone);
-  g_free (op->tin);
+  free_secret (op->phone);
+  free_secret (op->tin);
   g_free (op);
 }
 
@@ -66,75 +77,6 @@ add_customer_op_run (TbLedger  *ledger,
   AddCustomerOp *op = data;
 
   return tb_ledger_add_customer (ledger, op->name, op->phone, op->tin, &op->id, error);
-}
-
-static guint
-count_digits (const char *text,
-              gboolean   *only_digits)
-{
-  guint n = 0;
-
-  *only_digits = TRUE;
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        n++;
-      else
-        *only_digits = FALSE;
-    }
-
-  return n;
-}
-
-const char *
-tb_customer_check_phone (const char *text)
-{
-  g_autofree char *copy = NULL;
-  g_autofree char *digits = NULL;
-  gboolean only_digits;
-  guint n;
-  const char *p;
-
-  if (text == NULL)
-    return NULL;
-
-  copy = g_strstrip (g_strdup (text));
-  if (copy[0] == '\0')
-    return NULL;
-
-  /* "+976 9911 2233", "9911-2233": spaces and dashes are for reading only. */
-  digits = g_strdup (copy[0] == '+' ? copy + 1 : copy);
-  for (p = digits; *p != '\0'; p++)
-    if (*p != ' ' && *p != '-' && !g_ascii_isdigit (*p))
-      return _("A phone number has digits only (spaces, dashes and a leading + are fine).");
-
-  n = count_digits (digits, &only_digits);
-  if (n < 6 || n > 15)
-    return _("A phone number has 6 to 15 digits.");
-
-  return NULL;
-}
-
-const char *
-tb_customer_check_tin (const char *text)
-{
-  g_autofree char *copy = NULL;
-  gboolean only_digits;
-  guint n;
-
-  if (text == NULL)
-    return NULL;
-
-  copy = g_strstrip (g_strdup (text));
-  if (copy[0] == '\0')
-    return NULL;
-
-  n = count_digits (copy, &only_digits);
-  /* A company register number has 7 digits; Ebarimt 3.0 taxpayer numbers are longer. */
-  if (!only_digits || n < 7 || n > 14)
-    return _("A TIN has 7 to 14 digits.");
-
-  return NULL;
 }
 
 static void
@@ -205,29 +147,62 @@ refresh_results (TbCustomerDialog *self)
     }
 }
 
-static gboolean
-validate_form (TbCustomerDialog *self)
+/* The phone and the register number by the one rule of each (tb-rules.h), so that what the
+ * dialog accepts the ledger stores. Marks the entry the first refusal names; *out_phone and
+ * *out_tin are the normalised values (may be NULL). Returns the message, or NULL. */
+static char *
+check_fields (TbCustomerDialog  *self,
+              char             **out_phone,
+              char             **out_tin)
 {
-  g_autofree char *name = tb_ui_editable_dup_text (GTK_EDITABLE (self->name_row));
   const char *phone = gtk_editable_get_text (GTK_EDITABLE (self->phone_row));
   const char *tin = gtk_editable_get_text (GTK_EDITABLE (self->tin_row));
-  const char *phone_error = tb_customer_check_phone (phone);
-  const char *tin_error = tb_customer_check_tin (tin);
-  const char *message = phone_error != NULL ? phone_error : tin_error;
+  g_autoptr(GError) phone_error = NULL;
+  g_autoptr(GError) tin_error = NULL;
+
+  tb_rules_phone (phone, FALSE, out_phone, &phone_error);
+  tb_rules_register_no (tin, FALSE, out_tin, NULL, &tin_error);
 
   tb_ui_set_css_class (GTK_WIDGET (self->phone_row), "error", phone_error != NULL);
   tb_ui_set_css_class (GTK_WIDGET (self->tin_row), "error", tin_error != NULL);
 
+  if (phone_error != NULL)
+    return g_strdup (phone_error->message);
+  if (tin_error != NULL)
+    return g_strdup (tin_error->message);
+  return NULL;
+}
+
+/* Checks the form; with @op, also fills it with the normalised values. */
+static gboolean
+validate_form (TbCustomerDialog *self,
+               AddCustomerOp    *op)
+{
+  g_autofree char *name = tb_ui_editable_dup_text (GTK_EDITABLE (self->name_row));
+  char *phone = NULL;
+  char *tin = NULL;
+  g_autofree char *message = check_fields (self, &phone, &tin);
+  gboolean valid;
+
   if (message == NULL && name != NULL && strlen (name) > 255)
-    message = _("The name is too long.");
+    message = g_strdup (_("The name is too long."));
 
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
-                            !self->busy && name != NULL && message == NULL);
+  valid = !self->busy && name != NULL && message == NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), valid);
 
-  return !self->busy && name != NULL && message == NULL;
+  if (valid && op != NULL)
+    {
+      op->name = g_steal_pointer (&name);
+      op->phone = g_steal_pointer (&phone);
+      op->tin = g_steal_pointer (&tin);
+    }
+  free_secret (phone);
+  free_secret (tin);
+
+  return valid;
 }
 
 static void
@@ -262,7 +237,7 @@ row_activated_cb (TbCustomerDialog *self,
 static void
 form_changed_cb (TbCustomerDialog *self)
 {
-  validate_form (self);
+  validate_form (self, NULL);
 }
 
 static void
@@ -280,7 +255,7 @@ add_customer_cb (GObject      *object,
         return;
 
       self->busy = FALSE;
-      validate_form (self);
+      validate_form (self, NULL);
       tb_ui_show_error (GTK_WIDGET (self), _("Customer Not Saved"), error);
       return;
     }
@@ -292,30 +267,18 @@ add_customer_cb (GObject      *object,
 static void
 create_clicked_cb (TbCustomerDialog *self)
 {
-  AddCustomerOp *op;
-  g_autofree char *phone = NULL;
+  AddCustomerOp *op = g_new0 (AddCustomerOp, 1);
 
-  if (!validate_form (self))
-    return;
-
-  phone = tb_ui_editable_dup_text (GTK_EDITABLE (self->phone_row));
-
-  op = g_new0 (AddCustomerOp, 1);
-  op->name = tb_ui_editable_dup_text (GTK_EDITABLE (self->name_row));
-  op->tin = tb_ui_editable_dup_text (GTK_EDITABLE (self->tin_row));
-  if (phone != NULL)
+  /* Stored as the rules normalise them ("+976 9911-2233" → "99112233"), so that a search by
+   * phone finds it. */
+  if (!validate_form (self, op))
     {
-      /* Stored as digits (and a leading +) so that a search by phone finds it. */
-      GString *clean = g_string_new (NULL);
-
-      for (const char *p = phone; *p != '\0'; p++)
-        if (g_ascii_isdigit (*p) || (*p == '+' && p == phone))
-          g_string_append_c (clean, *p);
-      op->phone = g_string_free (clean, FALSE);
+      add_customer_op_free (op);
+      return;
     }
 
   self->busy = TRUE;
-  validate_form (self);
+  validate_form (self, NULL);
   tb_ledger_task_run (self->ledger, self, add_customer_op_run, op,
                   (GDestroyNotify) add_customer_op_free, self->cancellable,
                   add_customer_cb, NULL);
@@ -397,7 +360,7 @@ tb_customer_dialog_new (GtkWindow *parent,
                        NULL);
   self->ledger = g_object_ref (ledger);
   refresh_results (self);
-  validate_form (self);
+  validate_form (self, NULL);
 
   return GTK_WIDGET (self);
 }

@@ -20,9 +20,4 @@ G_DECLARE_FINAL_TYPE (TbCustomerDialog, tb_customer_dialog, TB, CUSTOMER_DIALOG,
 GtkWidget *tb_customer_dialog_new (GtkWindow *parent,
                                    TbLedger  *ledger);
 
-/* Validation shared with other forms: NULL when @text (trimmed, may be NULL/empty) is
- * acceptable, else a translated message. */
-const char *tb_customer_check_phone (const char *text);
-const char *tb_customer_check_tin   (const char *text);
-
 G_END_DECLS

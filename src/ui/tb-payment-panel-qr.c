@@ -94,7 +94,7 @@ qr_opened_cb (GObject      *object,
       set_generating (self, FALSE);
       g_signal_emit (self, tb_payment_panel_signals [QR_READY], 0, NULL);
       /* The intent (and its number) is kept: pressing Generate again reuses it. */
-      tb_qpay_show_error (GTK_WIDGET (self), _("QR Not Created"), error);
+      tb_ui_show_error (GTK_WIDGET (self), _("QR Not Created"), error);
       return;
     }
 

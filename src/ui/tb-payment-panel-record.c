@@ -164,7 +164,7 @@ tb_payment_panel_record (TbPaymentPanel *self)
    * card is recorded. Here, call tb_payment_service_release_bill_async (self->service,
    * op->bill_id, self->cancellable, release_cb, op) and move settle_start() into its
    * callback: on success settle_start (self, op); on failure
-   * tb_payment_panel_set_in_flight (self, FALSE), free @op and tb_qpay_show_error (…,
+   * tb_payment_panel_set_in_flight (self, FALSE), free @op and tb_ui_show_error (…,
    * _("Payment Not Recorded"), error) saying the QR could not be cancelled. Without a
    * service (QPay off) record directly, as now. */
   settle_start (self, op);

@@ -8,7 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tb-customer-dialog.h"
+#include "core/tb-rules.h"
+
 #include "tb-preferences-window.h"
 #include "tb-qpay-preferences-page.h"
 #include "tb-receipt-preferences-page.h"
@@ -51,12 +52,14 @@ static const struct {
 static void
 store_tin (TbPreferencesWindow *self)
 {
-  g_autofree char *tin = tb_ui_editable_dup_text (GTK_EDITABLE (self->tin_row));
+  g_autofree char *text = tb_ui_editable_dup_text (GTK_EDITABLE (self->tin_row));
+  g_autofree char *tin = NULL;
 
   g_clear_handle_id (&self->store_tin_source, g_source_remove);
 
-  /* Only a valid TIN is kept: a typo must not end up on every receipt. */
-  if (tb_customer_check_tin (tin) == NULL &&
+  /* Only a valid TIN is kept, as the rule normalises it: a typo must not end up on every
+   * receipt. */
+  if (tb_rules_tin (text, FALSE, &tin, NULL) &&
       tb_ui_settings_has_key (self->settings, "business-tin"))
     g_settings_set_string (self->settings, "business-tin", tin != NULL ? tin : "");
 }
@@ -75,12 +78,15 @@ store_tin_cb (gpointer user_data)
 static void
 tin_changed_cb (TbPreferencesWindow *self)
 {
-  g_autofree char *tin = tb_ui_editable_dup_text (GTK_EDITABLE (self->tin_row));
-  const char *message = tb_customer_check_tin (tin);
+  g_autofree char *text = tb_ui_editable_dup_text (GTK_EDITABLE (self->tin_row));
+  g_autofree char *tin = NULL;
+  g_autoptr(GError) error = NULL;
 
-  tb_ui_set_css_class (GTK_WIDGET (self->tin_row), "error", message != NULL);
-  gtk_label_set_label (self->tin_message, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->tin_message), message != NULL);
+  /* The merchant's TIN by the one rule of a taxpayer number (tb-rules.h). */
+  tb_rules_tin (text, FALSE, &tin, &error);
+  tb_ui_set_css_class (GTK_WIDGET (self->tin_row), "error", error != NULL);
+  gtk_label_set_label (self->tin_message, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->tin_message), error != NULL);
 
   /* Replacing the text passes through an empty entry (delete, then insert): store from an
    * idle so only the text the user ends up with counts. */

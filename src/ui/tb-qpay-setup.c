@@ -14,7 +14,6 @@
 #endif
 
 #include "providers/tb-qpay-client.h"
-#include "services/tb-error-advice.h"
 #include "services/tb-stack.h"
 
 #include "tb-qpay-setup.h"
@@ -1151,32 +1150,4 @@ tb_qpay_setup_test_connection_finish (TbQpaySetup   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- errors ---- */
-
-GtkWidget *
-tb_qpay_show_error (GtkWidget    *widget,
-                    const char   *heading,
-                    const GError *error)
-{
-  GtkRoot *root = NULL;
-  GtkWidget *dialog;
-
-  g_return_val_if_fail (heading != NULL, NULL);
-
-  if (widget != NULL)
-    root = gtk_widget_get_root (widget);
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
-                                  error != NULL ? error->message : "",
-                                  tb_error_advice (error));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_widget_set_name (dialog, "error-dialog");
-  gtk_window_present (GTK_WINDOW (dialog));
-
-  return dialog;
 }

@@ -127,9 +127,4 @@ gboolean           tb_qpay_setup_test_connection_finish (TbQpaySetup         *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
-/* An AdwMessageDialog like tb_ui_show_error(), with tb_error_advice() (tb-error-advice.h). */
-GtkWidget         *tb_qpay_show_error                (GtkWidget         *widget,
-                                                      const char        *heading,
-                                                      const GError      *error);
-
 G_END_DECLS

@@ -325,7 +325,7 @@ cancelled_cb (GObject      *object,
         return;
 
       gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
-      tb_qpay_show_error (GTK_WIDGET (self), _("Invoice Not Cancelled"), error);
+      tb_ui_show_error (GTK_WIDGET (self), _("Invoice Not Cancelled"), error);
       return;
     }
 

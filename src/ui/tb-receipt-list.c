@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/tb-money.h"
-#include "core/tb-seal.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 #include "receipt/tb-receipt-layout.h"
 
@@ -43,32 +43,17 @@ default_receiver_type (GSettings *settings)
   return g_strcmp0 (type, "COMPANY") == 0 ? "COMPANY" : "CITIZEN";
 }
 
-static const char *
-check_phone (const char *text)
+/* The phone as the one rule normalises it (the form the ledger stores), else as typed. */
+static char *
+normalized_phone (const char *text)
 {
-  g_autofree char *digits = NULL;
+  char *digits = NULL;
 
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL)
     return NULL;
-
-  /* Spaces and dashes are allowed, as the ledger normalizes them away. */
-  digits = tb_seal_normalize_phone (text);
-  if (strlen (text) <= 20 && tb_receipt_ui_all_digits (digits, 8))
-    {
-      memset (digits, 0, strlen (digits));
-      return NULL;
-    }
-  if (digits != NULL)
-    memset (digits, 0, strlen (digits));
-
-  return _("An e-barimt phone number has 8 digits, for example 99112233.");
-}
-
-/* A company receipt needs the buyer's 11-digit TIN or 7-digit company register. */
-static gboolean
-tin_usable (const char *register_no)
-{
-  return tb_receipt_ui_all_digits (register_no, 11) || tb_receipt_ui_all_digits (register_no, 7);
+  if (!tb_rules_phone (text, FALSE, &digits, NULL))
+    return g_strdup (text);
+  return digits;
 }
 
 /* ---- receipt states ---- */
@@ -118,12 +103,15 @@ receipt_advice (const TbReceipt *receipt)
   const char *key = receipt->last_error_key;
   const char *message = receipt->last_error;
 
+  /* Retrying later cannot settle it: only a person who looked at QPay can (issue #16). */
+  if (tb_receipt_is_outcome_unknown (receipt))
+    return g_strdup (_("The tax office may or may not have registered this e-receipt: QPay’s answer was lost and looking it up failed. Check the payment in the QPay merchant portal. If it has an e-receipt, there is nothing to do; if it has none, press Create Again."));
   if (g_strcmp0 (key, "EBARIMT_NOT_ENABLED") == 0)
     return g_strdup (_("Ask QPay to switch on e-receipts for your merchant account, then press Retry."));
   if (g_strcmp0 (key, "CLASSIFICATION_CODE_INVALID") == 0)
     return g_strdup (_("Correct the classification code in the receipt options or in Preferences, then press Retry."));
   if (g_strcmp0 (key, "CUSTOMER_REGISTER_INVALID") == 0)
-    return g_strdup (_("QPay refused the buyer’s TIN. Correct the customer’s TIN (11 digits, or the 7-digit company register), then press Retry."));
+    return g_strdup (_("QPay refused the buyer’s TIN. Correct the customer’s TIN (11 to 14 digits, or the 7-digit company register), then press Retry."));
   /* Our own checks before sending: the stored message already says what to fix. */
   if (g_strcmp0 (key, "INVALID_INPUT") == 0 && message != NULL && message[0] != '\0')
     return g_strdup (message);
@@ -383,6 +371,91 @@ retry_action (GtkWidget  *widget,
   tb_receipt_queue_retry_async (self->queue, id, NULL, retry_done_cb, data);
 }
 
+/* ---- an unknown outcome: created again only when staff confirm ---- */
+
+static void
+disable_button (TbReceiptList *self,
+                const char    *kind,
+                gint64         receipt_id)
+{
+  g_autofree char *name = g_strdup_printf ("receipt-%s-%" G_GINT64_FORMAT, kind, receipt_id);
+  GtkWidget *button = find_named (GTK_WIDGET (self->receipts_list), name);
+
+  if (button != NULL)
+    gtk_widget_set_sensitive (button, FALSE);
+}
+
+static void
+create_again_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          gpointer          user_data)
+{
+  TbReceiptList *self = TB_RECEIPT_LIST (user_data);
+  gint64 id = *(const gint64 *) g_object_get_data (G_OBJECT (dialog), "receipt-id");
+  RetryData *data;
+
+  if (g_strcmp0 (response, "create") != 0 || self->queue == NULL || self->group == NULL ||
+      g_hash_table_contains (self->retrying, &id))
+    return;
+
+  g_hash_table_add (self->retrying, g_memdup2 (&id, sizeof id));
+  disable_button (self, "create-again", id);
+  disable_button (self, "retry", id);
+
+  data = g_new0 (RetryData, 1);
+  data->self = g_object_ref (self);
+  data->receipt_id = id;
+  /* Not cancelled with the page, like Retry: the queue records the outcome either way. */
+  tb_receipt_queue_create_again_async (self->queue, id, NULL, retry_done_cb, data);
+}
+
+/* A second create registers a second receipt if the first did go through: ask first. */
+static void
+create_again_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TbReceiptList *self = TB_RECEIPT_LIST (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  GtkWidget *dialog;
+
+  if (self->queue == NULL || self->group == NULL || id <= 0 ||
+      g_hash_table_contains (self->retrying, &id))
+    return;
+
+  dialog = adw_message_dialog_new (list_get_window (self), _("Create the E-receipt Again?"),
+                                   _("Only do this when the QPay merchant portal shows no e-receipt for this payment. If the first e-receipt did go through, this registers a second e-receipt for the same sale with the tax office."));
+  gtk_widget_set_name (dialog, "create-again-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "create", _("Create _Again"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "receipt-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (create_again_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_create_again_button (TbReceiptList *self,
+                         AdwActionRow  *row,
+                         gint64         receipt_id)
+{
+  g_autofree char *name = g_strdup_printf ("receipt-create-again-%" G_GINT64_FORMAT, receipt_id);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Create _Again"));
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (button, !g_hash_table_contains (self->retrying, &receipt_id));
+  gtk_widget_set_tooltip_text (button, _("Send the e-receipt to the tax office again, after checking that QPay has none for this payment"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "receipt-list.create-again");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", receipt_id);
+  adw_action_row_add_suffix (row, button);
+}
+
 static GtkWidget *
 make_receipt_row (TbReceiptList   *self,
                   const TbReceipt *receipt)
@@ -429,6 +502,9 @@ make_receipt_row (TbReceiptList   *self,
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", receipt->id);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
+
+  if (self->queue != NULL && tb_receipt_is_outcome_unknown (receipt))
+    add_create_again_button (self, ADW_ACTION_ROW (row), receipt->id);
 
   if (receipt->state == TB_RECEIPT_REGISTERED)
     {
@@ -495,13 +571,11 @@ options_dirty (TbReceiptList *self)
   /* A company receipt sends no phone: what is in the hidden entry does not count. */
   if (g_strcmp0 (options_effective_type (self), "COMPANY") == 0)
     g_clear_pointer (&phone, free_secret);
-  if (phone != NULL)
-    phone_digits = tb_seal_normalize_phone (phone);
-  if (self->bill->receipt_phone != NULL)
-    stored_digits = tb_seal_normalize_phone (self->bill->receipt_phone);
+  phone_digits = normalized_phone (phone);
+  stored_digits = normalized_phone (self->bill->receipt_phone);
 
   dirty = !same_text (options_get_type (self), self->bill->receipt_receiver_type) ||
-          !same_text (phone_digits != NULL ? phone_digits : phone, stored_digits) ||
+          !same_text (phone_digits, stored_digits) ||
           !same_text (district, self->bill->receipt_district_code) ||
           !same_text (classification, self->bill->receipt_classification_code);
 
@@ -512,23 +586,34 @@ options_dirty (TbReceiptList *self)
   return dirty;
 }
 
-/* Checks every field as it is typed; Save only when all are valid and something changed. */
+/* Checks every field as it is typed, by the rules the receipt queue sends with (tb-rules.h);
+ * Save only when all are valid and something changed. */
 static gboolean
 options_validate (TbReceiptList *self)
 {
-  g_autofree char *phone = tb_ui_editable_dup_text (GTK_EDITABLE (self->phone_row));
-  g_autofree char *district = tb_ui_editable_dup_text (GTK_EDITABLE (self->district_row));
-  g_autofree char *classification = tb_ui_editable_dup_text (GTK_EDITABLE (self->classification_row));
+  const char *phone = gtk_editable_get_text (GTK_EDITABLE (self->phone_row));
+  const char *district = gtk_editable_get_text (GTK_EDITABLE (self->district_row));
+  const char *classification = gtk_editable_get_text (GTK_EDITABLE (self->classification_row));
   gboolean company = g_strcmp0 (options_effective_type (self), "COMPANY") == 0;
-  const char *phone_error = company ? NULL : check_phone (phone);
-  const char *district_error = tb_receipt_ui_check_district (district);
-  const char *classification_error = tb_receipt_ui_check_classification (classification);
-  const char *message = phone_error != NULL ? phone_error
-                        : district_error != NULL ? district_error
-                        : classification_error;
-  gboolean valid = message == NULL;
+  g_autoptr(GError) phone_error = NULL;
+  g_autoptr(GError) district_error = NULL;
+  g_autoptr(GError) classification_error = NULL;
+  g_autofree char *clean_district = NULL;
+  g_autofree char *clean_classification = NULL;
+  char *clean_phone = NULL;
+  const char *message;
+  gboolean valid;
 
-  g_clear_pointer (&phone, free_secret);
+  /* A company receipt sends no phone: what is in the hidden entry does not count. */
+  if (!company)
+    tb_rules_ebarimt_receiver ("CITIZEN", phone, &clean_phone, &phone_error);
+  g_clear_pointer (&clean_phone, free_secret);
+  tb_rules_district_code (district, FALSE, &clean_district, &district_error);
+  tb_rules_classification_code (classification, FALSE, &clean_classification, &classification_error);
+  message = phone_error != NULL ? phone_error->message
+            : district_error != NULL ? district_error->message
+            : classification_error != NULL ? classification_error->message : NULL;
+  valid = message == NULL;
 
   tb_ui_set_css_class (GTK_WIDGET (self->phone_row), "error", phone_error != NULL);
   tb_ui_set_css_class (GTK_WIDGET (self->district_row), "error", district_error != NULL);
@@ -540,7 +625,7 @@ options_validate (TbReceiptList *self)
   if (valid && company && !self->customer_tin_ok)
     {
       gtk_label_set_text (self->message_label,
-                          _("A company receipt needs the customer’s TIN: add the 11-digit TIN (or the 7-digit company register) to the customer, or choose Citizen."));
+                          _("A company receipt needs the customer’s TIN: add the TIN (11 to 14 digits, or the 7-digit company register) to the customer, or choose Citizen."));
       tb_ui_set_css_class (GTK_WIDGET (self->message_label), "error", FALSE);
       tb_ui_set_css_class (GTK_WIDGET (self->message_label), "warning", TRUE);
       gtk_widget_set_visible (self->message_row, TRUE);
@@ -798,7 +883,13 @@ list_load (TbReceiptList *self,
   self->customer_tin_ok = FALSE;
   if (bill != NULL && bill->customer_id > 0 &&
       (customer = tb_ledger_get_customer (self->ledger, bill->customer_id, NULL)) != NULL)
-    self->customer_tin_ok = tin_usable (customer->register_no);
+    {
+      g_autofree char *tin = NULL;
+
+      /* The rule the queue checks a company receipt's receiver with. */
+      self->customer_tin_ok = tb_rules_ebarimt_receiver ("COMPANY", customer->register_no, &tin, NULL);
+      g_clear_pointer (&tin, free_secret);
+    }
   if (customer != NULL)
     g_clear_pointer (&customer->register_no, free_secret);
 
@@ -892,6 +983,7 @@ tb_receipt_list_class_init (TbReceiptListClass *klass)
 
   gtk_widget_class_install_action (widget_class, "receipt-list.retry", "x", retry_action);
   gtk_widget_class_install_action (widget_class, "receipt-list.view", "x", view_action);
+  gtk_widget_class_install_action (widget_class, "receipt-list.create-again", "x", create_again_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tbreceiptlist");

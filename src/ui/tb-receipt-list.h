@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /* The bill page's "E-receipt" section: one row per receipt of the bill (state, ДДТД, lottery,
  * what to do about an error, Retry, View) and the bill's own receipt options. Hidden while the
- * bill has no QPay payment. This is the bill page: the bill's e-barimt phone is shown in full
+ * bill has no QPay payment. This is the bill page: the bill's e-receipt phone is shown in full
  * here and nowhere else. */
 #define TB_TYPE_RECEIPT_LIST (tb_receipt_list_get_type ())
 

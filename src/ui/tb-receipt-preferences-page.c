@@ -7,15 +7,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
-#include "core/tb-money.h"
-#include "core/tb-seal.h"
-#include "core/tb-tax.h"
-#include "receipt/tb-receipt-layout.h"
+#include "core/tb-rules.h"
 
-#include "tb-receipt-print.h"
-#include "core/tb-ledger-task.h"
 #include "tb-ui-util.h"
 #include "tb-receipt-ui-private.h"
 #include "tb-receipt-preferences-page.h"
@@ -47,16 +41,23 @@ static void
 code_changed_cb (TbReceiptPreferencesPage *self,
                  GtkEditable              *editable)
 {
-  g_autofree char *district = tb_ui_editable_dup_text (GTK_EDITABLE (self->district_row));
-  g_autofree char *classification = tb_ui_editable_dup_text (GTK_EDITABLE (self->classification_row));
-  const char *district_error = tb_receipt_ui_check_district (district);
-  const char *classification_error = tb_receipt_ui_check_classification (classification);
-  const char *message = district_error != NULL ? district_error : classification_error;
+  const char *district_text = gtk_editable_get_text (GTK_EDITABLE (self->district_row));
+  const char *classification_text = gtk_editable_get_text (GTK_EDITABLE (self->classification_row));
+  g_autofree char *district = NULL;
+  g_autofree char *classification = NULL;
+  g_autoptr(GError) district_error = NULL;
+  g_autoptr(GError) classification_error = NULL;
+  const GError *error;
+
+  /* The one rule of each code (tb-rules.h); blank means "none". */
+  tb_rules_district_code (district_text, FALSE, &district, &district_error);
+  tb_rules_classification_code (classification_text, FALSE, &classification, &classification_error);
+  error = district_error != NULL ? district_error : classification_error;
 
   tb_ui_set_css_class (GTK_WIDGET (self->district_row), "error", district_error != NULL);
   tb_ui_set_css_class (GTK_WIDGET (self->classification_row), "error", classification_error != NULL);
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  gtk_label_set_text (self->message_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), error != NULL);
 
   if (self->loading)
     return;

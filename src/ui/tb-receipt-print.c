@@ -9,23 +9,12 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "core/tb-seal.h"
 #include "receipt/tb-qr.h"
 
 #include "tb-receipt-print.h"
 #include "core/tb-ledger-task.h"
 
 /* ---- the doc ---- */
-
-/* Personal data is wiped before it is freed, so it does not linger in freed memory. */
-static void
-free_secret (char *text)
-{
-  if (text == NULL)
-    return;
-  memset (text, 0, strlen (text));
-  g_free (text);
-}
 
 static char *
 dup_setting (GSettings  *settings,
@@ -50,78 +39,20 @@ dup_setting (GSettings  *settings,
 }
 
 TbReceiptDoc *
-tb_receipt_print_make_doc (TbLedger   *ledger,
-                           GSettings  *settings,
-                           gint64      receipt_id,
-                           gboolean    full_buyer,
-                           GError    **error)
+tb_receipt_print_build_doc (TbLedger   *ledger,
+                            GSettings  *settings,
+                            gint64      receipt_id,
+                            gboolean    mask_buyer,
+                            GError    **error)
 {
-  g_autoptr(TbReceipt) receipt = NULL;
-  g_autoptr(TbBill) bill = NULL;
-  g_autoptr(TbReceiptDoc) doc = NULL;
+  g_autofree char *name = dup_setting (settings, "business-name");
+  g_autofree char *tin = dup_setting (settings, "business-tin");
+  g_autofree char *address = dup_setting (settings, "business-address");
+  TbReceiptMerchant merchant = { name, tin, address };
 
-  g_return_val_if_fail (TB_IS_LEDGER (ledger), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(receipt = tb_ledger_get_receipt (ledger, receipt_id, FALSE, error)))
-    return NULL;
-
-  if (receipt->state != TB_RECEIPT_REGISTERED)
-    {
-      g_set_error_literal (error, TB_RECEIPT_DOC_ERROR, TB_RECEIPT_DOC_ERROR_INVALID,
-                           _("This e-receipt is not registered with the tax office, so there is nothing to print yet."));
-      return NULL;
-    }
-
-  if (!(bill = tb_ledger_get_bill (ledger, receipt->bill_id, error)))
-    return NULL;
-
-  doc = tb_receipt_doc_new_from_bill (bill);
-  doc->merchant_name = dup_setting (settings, "business-name");
-  doc->merchant_address = dup_setting (settings, "business-address");
-  /* Before apply_ebarimt (): the TIN the tax office registered the sale under wins. */
-  doc->merchant_tin = dup_setting (settings, "business-tin");
-
-  if (g_strcmp0 (receipt->receiver_type, "COMPANY") == 0)
-    {
-      /* The buyer's TIN is read only for a company receipt, where it is printed. */
-      g_autoptr(TbReceipt) full = tb_ledger_get_receipt (ledger, receipt_id, TRUE, error);
-
-      if (full == NULL)
-        return NULL;
-      tb_receipt_doc_apply_ebarimt (doc, full);
-      g_clear_pointer (&full->receiver, free_secret);
-    }
-  else
-    {
-      tb_receipt_doc_apply_ebarimt (doc, receipt);
-    }
-
-  if (!full_buyer && doc->buyer_tin != NULL)
-    {
-      char *masked = tb_seal_mask (doc->buyer_tin);
-
-      free_secret (doc->buyer_tin);
-      doc->buyer_tin = masked;
-    }
-
-  doc->copy_number = 0;
-
-  return g_steal_pointer (&doc);
-}
-
-guint
-tb_receipt_print_next_copy (int copies)
-{
-  /* Print number copies + 1; the first print is the original. */
-  return copies >= 1 ? (guint) MIN (copies + 1, TB_RECEIPT_MAX_COPY) : 0;
-}
-
-static guint
-copy_number_for_count (int n)
-{
-  return n > 1 ? (guint) MIN (n, TB_RECEIPT_MAX_COPY) : 0;
+  return tb_receipt_doc_build (ledger, receipt_id, &merchant, mask_buyer, error);
 }
 
 TbPaper
@@ -282,7 +213,7 @@ count_for_print_cb (GObject      *source,
       return;
     }
 
-  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ledger_task_get_op (result))->n);
+  data->doc->copy_number = tb_receipt_copy_number (((CountOp *) tb_ledger_task_get_op (result))->n);
 }
 
 static gboolean
@@ -581,7 +512,7 @@ count_for_pdf_cb (GObject      *source,
       return;
     }
 
-  data->doc->copy_number = copy_number_for_count (((CountOp *) tb_ledger_task_get_op (result))->n);
+  data->doc->copy_number = tb_receipt_copy_number (((CountOp *) tb_ledger_task_get_op (result))->n);
   write_pdf (task);   /* passes our reference on */
 }
 

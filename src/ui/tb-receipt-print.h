@@ -21,18 +21,16 @@ G_BEGIN_DECLS
  * is a ledger write, so it runs in a worker thread while ::paginate waits for it. Copy QR is
  * not a print and is not counted. */
 
-/* The doc of registered receipt @receipt_id, with the business from @settings (name, TIN,
- * address; nullable). With @full_buyer the buyer's TIN of a company receipt is printed in full
- * (what goes on paper for the buyer); otherwise it is masked ("30****06") as everywhere on
- * screen. copy_number is 0. A translated error, without any personal data, when the receipt is
- * not REGISTERED or cannot be read. Small reads only: fine on the main thread. */
-TbReceiptDoc *tb_receipt_print_make_doc     (TbLedger                *ledger,
+/* tb_receipt_doc_build() (the one way a receipt becomes a doc, shared with the CLI) with the
+ * business from @settings (name, TIN, address; nullable, blank = not printed). The buyer's
+ * TIN of a company receipt is masked with @mask_buyer (on screen), whole on paper and in a
+ * PDF. copy_number is 0: set it with tb_receipt_copy_number(). Small reads only: fine on the
+ * main thread. */
+TbReceiptDoc *tb_receipt_print_build_doc    (TbLedger                *ledger,
                                              GSettings               *settings,
                                              gint64                   receipt_id,
-                                             gboolean                 full_buyer,
+                                             gboolean                 mask_buyer,
                                              GError                 **error);
-/* The copy number the next print of a receipt printed @copies times so far will carry. */
-guint         tb_receipt_print_next_copy    (int                      copies);
 /* The "receipt-paper" setting (80 mm when unset or unknown). */
 TbPaper       tb_receipt_print_get_paper    (GSettings               *settings);
 

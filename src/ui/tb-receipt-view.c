@@ -341,7 +341,7 @@ view_load (TbReceiptView  *self,
   g_autoptr(TbReceipt) receipt = NULL;
   g_autoptr(TbReceiptDoc) doc = NULL;
 
-  if (!(doc = tb_receipt_print_make_doc (self->ledger, self->settings, self->receipt_id, FALSE, error)) ||
+  if (!(doc = tb_receipt_print_build_doc (self->ledger, self->settings, self->receipt_id, TRUE, error)) ||
       !(receipt = tb_ledger_get_receipt (self->ledger, self->receipt_id, FALSE, error)))
     return FALSE;
 
@@ -370,8 +370,8 @@ static TbReceiptDoc *
 view_make_print_doc (TbReceiptView *self)
 {
   g_autoptr(GError) error = NULL;
-  TbReceiptDoc *doc = tb_receipt_print_make_doc (self->ledger, self->settings, self->receipt_id,
-                                                 TRUE, &error);
+  TbReceiptDoc *doc = tb_receipt_print_build_doc (self->ledger, self->settings, self->receipt_id,
+                                                  FALSE, &error);
 
   if (doc == NULL)
     tb_ui_show_error (GTK_WIDGET (self), _("The receipt cannot be printed"), error);
@@ -421,7 +421,7 @@ print_action (GtkWidget  *widget,
     return;
 
   /* What the dialog's preview shows; the print itself gets its number when it is counted. */
-  doc->copy_number = tb_receipt_print_next_copy (self->copies);
+  doc->copy_number = tb_receipt_copy_number (self->copies + 1);
 
   view_set_busy (self, TRUE);
   tb_receipt_print_async (GTK_WINDOW (self), self->ledger, self->receipt_id, doc,

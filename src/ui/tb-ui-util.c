@@ -8,8 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "core/tb-ledger.h"
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
+#include "services/tb-error-advice.h"
 
 #include "tb-ui-util.h"
 
@@ -67,37 +68,11 @@ tb_ui_toast (GtkWidget  *widget,
 const char *
 tb_ui_error_advice (const GError *error)
 {
-  if (error == NULL)
-    return _("Try again. If it keeps happening, restart Tulbur.");
+  /* A rule's message already says what to fix: nothing to add. */
+  if (error != NULL && error->domain == TB_RULES_ERROR)
+    return NULL;
 
-  if (error->domain == TB_LEDGER_ERROR)
-    {
-      switch ((TbLedgerError) error->code)
-        {
-        case TB_LEDGER_ERROR_BUSY:
-          return _("Another desk is writing to the ledger right now. Wait a few seconds and try again.");
-        case TB_LEDGER_ERROR_FAILED:
-          return _("The ledger file could not be written. Check that the disk is not full, then try again.");
-        case TB_LEDGER_ERROR_STATE:
-          return _("The bill changed in the meantime. Look at it again before you continue.");
-        case TB_LEDGER_ERROR_NOT_FOUND:
-          return _("It may have been changed at another desk. Reload the bill list and try again.");
-        case TB_LEDGER_ERROR_INVALID:
-          return _("Correct the highlighted value and try again.");
-        case TB_LEDGER_ERROR_OPEN:
-          return _("Check that the ledger file exists and that Tulbur may read and write it, then start Tulbur again.");
-        case TB_LEDGER_ERROR_TOO_NEW:
-          return _("This ledger was written by a newer version of Tulbur. Update Tulbur on this computer.");
-        default:
-          break;
-        }
-    }
-  else if (error->domain == TB_MONEY_ERROR)
-    {
-      return _("Correct the amount and try again.");
-    }
-
-  return _("Try again. If it keeps happening, restart Tulbur.");
+  return tb_error_advice (error);
 }
 
 GtkWidget *
@@ -107,6 +82,7 @@ tb_ui_show_error (GtkWidget    *widget,
 {
   GtkRoot *root = NULL;
   GtkWidget *dialog;
+  const char *advice;
 
   g_return_val_if_fail (heading != NULL, NULL);
 
@@ -114,9 +90,12 @@ tb_ui_show_error (GtkWidget    *widget,
     root = gtk_widget_get_root (widget);
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
-                                  error != NULL ? error->message : "",
-                                  tb_ui_error_advice (error));
+  advice = tb_ui_error_advice (error);
+  if (advice == NULL)
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), error->message);
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
+                                    error != NULL ? error->message : "", advice);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");

@@ -19,11 +19,13 @@ G_BEGIN_DECLS
 void         tb_ui_toast             (GtkWidget    *widget,
                                       const char   *text);
 /* A real problem: an AdwMessageDialog over @widget's window with @heading and a body made of
- * the error's message and what to do next. Returns the dialog (owned by GTK). */
+ * the error's message and what to do next (tb_ui_error_advice()). Returns the dialog (owned
+ * by GTK). */
 GtkWidget   *tb_ui_show_error        (GtkWidget    *widget,
                                       const char   *heading,
                                       const GError *error);
-/* "What to do next" for a ledger/money error, translated. */
+/* "What to do next", translated: tb_error_advice() (every domain), or NULL for a
+ * TB_RULES_ERROR, whose own message already says what to fix. */
 const char  *tb_ui_error_advice      (const GError *error);
 /* Local time: "14:32" today, "2026-11-20 14:32" on other days. */
 char        *tb_ui_format_time       (gint64        utc_us);

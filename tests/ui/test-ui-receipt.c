@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/tb-money.h"
+#include "core/tb-rules.h"
 #include "core/tb-tax.h"
 #include "providers/tb-qpay-provider.h"
 #include "receipt/tb-receipt-layout.h"
@@ -191,7 +192,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->path);
   tb_test_tmpdir_free (f->dir);
 
-  /* Whatever the test did, neither the e-barimt phone nor the buyer's TIN was ever logged. */
+  /* Whatever the test did, neither the e-receipt phone nor the buyer's TIN was ever logged. */
   g_assert_null (strstr (captured_log->str, PHONE));
   g_assert_null (strstr (captured_log->str, BUYER_TIN));
 }
@@ -571,7 +572,7 @@ export_pdf (Fixture    *f,
             guint      *out_copy)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TbReceiptDoc) doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  g_autoptr(TbReceiptDoc) doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   Wait w = { 0 };
 
   g_assert_no_error (error);
@@ -769,7 +770,7 @@ test_retry (Fixture       *f,
   g_assert_cmpstr (state_text (f, receipt_id), ==, "Error");
   g_assert_nonnull (strstr (row_subtitle (f, receipt_id), "Ask QPay to switch on e-receipts"));
 
-  /* The citizen's e-barimt phone, typed in the bill's options and saved (the phone goes to
+  /* The citizen's e-receipt phone, typed in the bill's options and saved (the phone goes to
    * QPay with the retry, and into no log: checked at teardown). */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (tb_ui_get (GTK_WIDGET (f->list), "receipt-options")), TRUE);
   tb_ui_set_text (GTK_WIDGET (f->list), "receipt-phone", PHONE);
@@ -806,6 +807,135 @@ test_retry (Fixture       *f,
   /* The log capture works (the phone check at teardown is not vacuous): it saw the request
    * that carried the phone. */
   g_assert_nonnull (strstr (captured_log->str, "/v2/ebarimt_v3"));
+}
+
+/* A button under @root whose label (mnemonic included) is @label: a response button of an
+ * AdwMessageDialog, as a person sees it. */
+static GtkWidget *
+find_labelled_button (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  gint64      receipt_id;
+  const char *kind;
+} ButtonWait;
+
+static gboolean
+button_shown (gpointer data)
+{
+  ButtonWait *b = data;
+  GtkWidget *button = find_button (b->f, b->kind, b->receipt_id);
+
+  return button != NULL && gtk_widget_get_mapped (button) && gtk_widget_get_sensitive (button);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWidget *dialog = tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && tb_ui_window_drawn (dialog);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+/* Opens the Create Again confirmation and answers it with the button labelled @answer. */
+static void
+answer_create_again (Fixture    *f,
+                     gint64      receipt_id,
+                     const char *answer)
+{
+  GtkWidget *dialog;
+
+  tb_ui_click_widget (find_button (f, "create-again", receipt_id));
+  g_assert_true (tb_ui_wait_until (dialog_shown, NULL, 5000));
+  dialog = tb_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (gtk_widget_get_name (dialog), ==, "create-again-dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "this registers a second e-receipt"));
+  tb_ui_click_widget (find_labelled_button (dialog, answer));
+  g_assert_true (tb_ui_wait_until (dialog_gone, NULL, 5000));
+}
+
+/* Issue #16: a create whose answer was lost, and whose lookup fails, may or may not have
+ * registered the receipt. The row says so (not "Retry later"), and Create Again sends a second
+ * create only after staff confirm, knowing it may register a second receipt. */
+static void
+test_unknown_outcome (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TbReceipt) before = NULL;
+  g_autoptr(TbReceipt) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lookup_path = NULL;
+  gint64 bill_id = 0;
+  gint64 receipt_id = sim_paid_bill (f, &bill_id);
+  TbSimFault down = { "/v2/ebarimt_v3/create", 503, TB_SIM_BODY_NORMAL, 0, FALSE, 1 };
+  TbSimFault unavailable = { NULL, 404, TB_SIM_BODY_NORMAL, 0, FALSE, -1 };
+  StateWait registered = { f, receipt_id, "Registered" };
+  ButtonWait create_again = { f, receipt_id, "create-again" };
+  const char *subtitle;
+  Wait w = { 0 };
+
+  /* The create's answer is lost (503): the receipt is looked up before anything else. */
+  before = tb_ledger_get_receipt (f->ledger, receipt_id, FALSE, &error);
+  g_assert_no_error (error);
+  lookup_path = g_strdup_printf ("/v2/ebarimt_v3/%s", before->provider_txn_id);
+  unavailable.path_prefix = lookup_path;
+  tb_sim_server_add_fault (f->sim, &down);
+  tb_receipt_queue_process_async (f->queue, NULL, process_cb, &w);
+  g_assert_true (tb_test_wait_for (&w.done, 10000));
+  g_assert_no_error (w.error);
+  tb_receipt_list_set_bill (f->list, bill_id);
+  g_assert_null (find_button (f, "create-again", receipt_id));
+
+  /* Retry looks it up; the lookup fails too: nobody can tell but a person. */
+  tb_sim_server_add_fault (f->sim, &unavailable);
+  tb_ui_click_widget (find_button (f, "retry", receipt_id));
+  g_assert_true (tb_ui_wait_until (button_shown, &create_again, 10000));
+  subtitle = row_subtitle (f, receipt_id);
+  g_assert_nonnull (strstr (subtitle, "may or may not have registered"));
+  g_assert_null (strstr (subtitle, "Retry later"));
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+
+  /* QPay answers again. Cancel in the confirmation sends nothing. */
+  tb_sim_server_clear_faults (f->sim);
+  answer_create_again (f, receipt_id, "_Cancel");
+  tb_ui_drain ();
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 1);
+  g_assert_cmpstr (state_text (f, receipt_id), ==, "Error");
+
+  /* Create Again, confirmed: a second create, without a lookup first. */
+  answer_create_again (f, receipt_id, "Create _Again");
+  g_assert_true (tb_ui_wait_until (state_is, &registered, 10000));
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "POST /v2/ebarimt_v3/create"), ==, 2);
+  g_assert_cmpuint (tb_sim_server_count_requests (f->sim, "GET /v2/ebarimt_v3/"), ==, 1);
+  after = tb_ledger_get_receipt (f->ledger, receipt_id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->state, ==, TB_RECEIPT_REGISTERED);
+  g_assert_null (find_button (f, "create-again", receipt_id));
 }
 
 static void
@@ -948,7 +1078,7 @@ test_print (Fixture       *f,
   g_assert_cmpint (receipt->copies, ==, 2);
 
   /* Save as PDF counts too. */
-  doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   g_assert_no_error (error);
   file = g_file_new_for_path (third);
   tb_receipt_print_save_pdf_async (f->ledger, receipt_id, doc, TB_PAPER_80MM, file, NULL, save_cb, &w);
@@ -1052,6 +1182,7 @@ test_options (Fixture       *f,
   GtkWidget *save;
   GtkWidget *message;
   gpointer args[2];
+  g_autofree char *clean = NULL;
 
   g_assert_true (tb_ledger_add_customer (f->ledger, "Бат", NULL, NULL, &customer_id, &error));
   bill_id = make_bill (f, customer_id);
@@ -1078,7 +1209,10 @@ test_options (Fixture       *f,
   tb_ui_set_text (root, "receipt-district", "3505");
   tb_ui_set_text (root, "receipt-phone", "9911");
   g_assert_false (gtk_widget_get_sensitive (save));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "8 digits"));
+  g_assert_false (tb_rules_phone ("9911", FALSE, &clean, &error));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), ==, error->message);
+  g_assert_true (gtk_widget_has_css_class (tb_ui_get (root, "receipt-phone"), "error"));
+  g_clear_error (&error);
   tb_ui_set_text (root, "receipt-phone", "9911-2233");
   tb_ui_set_text (root, "receipt-classification", "674300");
   g_assert_false (gtk_widget_get_sensitive (save));
@@ -1103,6 +1237,10 @@ test_options (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (save));   /* saved: nothing to save */
   /* This is the bill page: the phone is shown in full here. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (tb_ui_get (root, "receipt-phone"))), ==, PHONE);
+  /* The same phone typed another way is no change: the one phone rule normalises both. */
+  tb_ui_set_text (root, "receipt-phone", "+976 8861-4450");
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
+  g_assert_false (gtk_widget_get_sensitive (save));
 
   /* Company, but the customer has no TIN: a hint says what to do; the phone is not asked. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (tb_ui_get (root, "receipt-type")), 2);
@@ -1118,6 +1256,12 @@ test_options (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
   /* The reload kept what was being typed. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (tb_ui_get (root, "receipt-type"))), ==, 2);
+
+  /* The queue's own receiver rule decides: a 14-digit TIN is a TIN too. */
+  g_assert_true (tb_ledger_update_customer (f->ledger, customer_id, "Бат", NULL, "12345678901234", &error));
+  g_assert_no_error (error);
+  tb_receipt_list_reload (f->list);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (message)));
 }
 
 static void
@@ -1203,7 +1347,7 @@ test_dialog_not_counted (Fixture       *f,
   gint64 receipt_id = registered_bill (f, NULL);
   Wait w = { 0 };
 
-  doc = tb_receipt_print_make_doc (f->ledger, f->settings, receipt_id, TRUE, &error);
+  doc = tb_receipt_print_build_doc (f->ledger, f->settings, receipt_id, FALSE, &error);
   g_assert_no_error (error);
 
   /* The dialog cancelled: nothing printed, nothing counted. */
@@ -1330,6 +1474,7 @@ main (int   argc,
 
   g_test_add ("/tulbur/ui/receipt/list-states", Fixture, NULL, fixture_setup, test_list_states, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/retry", Fixture, NULL, fixture_setup, test_retry, fixture_teardown);
+  g_test_add ("/tulbur/ui/receipt/unknown-outcome", Fixture, NULL, fixture_setup, test_unknown_outcome, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/view", Fixture, NULL, fixture_setup, test_view, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/print", Fixture, NULL, fixture_setup, test_print, fixture_teardown);
   g_test_add ("/tulbur/ui/receipt/dialog-not-counted", Fixture, NULL, fixture_setup, test_dialog_not_counted, fixture_teardown);

@@ -8,12 +8,15 @@
 
 #include <string.h>
 
+#include "core/tb-rules.h"
+#include "services/tb-error-advice.h"
 #include "tb-bill-page.h"
 #include "tb-bill-row.h"
 #include "tb-customer-dialog.h"
 #include "tb-preferences-window.h"
 #include "tb-test-utils.h"
 #include "tb-ui-test.h"
+#include "tb-ui-util.h"
 #include "tb-void-dialog.h"
 
 /* Amounts as the UI must print them: groups and the sign after a no-break space. */
@@ -910,6 +913,160 @@ test_customer (TbUiFixture   *fixture,
   g_assert_cmpint (bill->customer_id, ==, 0);
 }
 
+/* The rule's own message for @text, to prove a form shows the shared rule (tb-rules.h). */
+static char *
+rule_message (gboolean    (*rule) (const char *, gboolean, char **, GError **),
+              const char   *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_false (rule (text, FALSE, &out, &error));
+  g_assert_error (error, TB_RULES_ERROR, error->code);
+  return g_strdup (error->message);
+}
+
+static gboolean
+register_no_rule (const char  *text,
+                  gboolean     required,
+                  char       **out,
+                  GError     **error)
+{
+  return tb_rules_register_no (text, required, out, NULL, error);
+}
+
+static gboolean
+has_error_class (GtkWidget  *root,
+                 const char *name)
+{
+  return gtk_widget_has_css_class (tb_ui_get (root, name), "error");
+}
+
+/* The customer dialog checks with the ledger's own rules: a 12-digit TIN is fine, a 15-digit
+ * one is refused with the rule's message; "+976 9911-2233" is a phone, stored as 99112233. */
+static void
+test_customer_rules (TbUiFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(TbBill) bill = NULL;
+  g_autoptr(TbCustomer) customer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tin_message = rule_message (register_no_rule, "123456789012345");
+  g_autofree char *phone_message = rule_message (tb_rules_phone, "99 11 22");
+  GtkWidget *dialog;
+  GtkWidget *create;
+  gint64 bill_id;
+
+  if (!tb_ui_test_have_display ())
+    return;
+
+  bill_id = tb_ui_make_bill (fixture->ledger, 0, "Consultation", "1", "5000", NULL);
+  tb_window_reload (fixture->window);
+  g_assert_true (tb_window_open_bill (fixture->window, bill_id));
+  tb_ui_click (win (fixture), "customer-button");
+  dialog = tb_ui_find_toplevel (TB_TYPE_CUSTOMER_DIALOG);
+  g_assert_nonnull (dialog);
+  create = tb_ui_get (dialog, "customer-create");
+  tb_ui_set_text (dialog, "customer-name", "Өлзий ХХК");
+
+  tb_ui_set_text (dialog, "customer-tin", "123456789012345");
+  g_assert_false (gtk_widget_get_sensitive (create));
+  g_assert_cmpstr (tb_ui_label_text (dialog, "customer-error"), ==, tin_message);
+  g_assert_true (has_error_class (dialog, "customer-tin"));
+  g_assert_false (has_error_class (dialog, "customer-phone"));
+
+  /* Six digits were a phone for the dialog once; the rule wants eight. */
+  tb_ui_set_text (dialog, "customer-tin", "123456789012");
+  tb_ui_set_text (dialog, "customer-phone", "99 11 22");
+  g_assert_false (gtk_widget_get_sensitive (create));
+  g_assert_cmpstr (tb_ui_label_text (dialog, "customer-error"), ==, phone_message);
+  g_assert_true (has_error_class (dialog, "customer-phone"));
+  g_assert_false (has_error_class (dialog, "customer-tin"));
+
+  tb_ui_set_text (dialog, "customer-phone", "+976 9911-2233");
+  g_assert_true (gtk_widget_get_sensitive (create));
+  g_assert_false (gtk_widget_get_visible (tb_ui_get (dialog, "customer-error")));
+  tb_ui_click_widget (create);
+  g_assert_true (tb_ui_wait_until (customer_set, fixture, 10000));
+
+  bill = tb_ui_read_bill (fixture->db_path, bill_id);
+  customer = tb_ledger_get_customer (fixture->ledger, bill->customer_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (customer->register_no, ==, "123456789012");
+  g_assert_cmpstr (customer->phone, ==, "99112233");
+}
+
+/* The line editor checks with the ledger's own line rules, and marks the field they name. */
+static void
+test_line_rules (TbUiFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *code_message = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 bill_id;
+
+  if (!tb_ui_test_have_display ())
+    return;
+
+  code_message = rule_message (tb_rules_classification_code, "12");
+  bill_id = tb_ui_make_bill (fixture->ledger, 0, "Consultation", "1", "5000", NULL);
+  tb_window_reload (fixture->window);
+  g_assert_true (tb_window_open_bill (fixture->window, bill_id));
+
+  tb_ui_set_text (win (fixture), "line-description", "Bandage");
+  tb_ui_set_text (win (fixture), "line-price", "1000");
+  tb_ui_set_text (win (fixture), "line-code", "12");
+  g_assert_false (gtk_widget_get_sensitive (tb_ui_get (win (fixture), "add-line-button")));
+  g_assert_cmpstr (tb_ui_label_text (win (fixture), "line-message"), ==, code_message);
+  g_assert_true (has_error_class (win (fixture), "line-code"));
+  tb_ui_set_text (win (fixture), "line-code", "6743000");
+  g_assert_true (gtk_widget_get_sensitive (tb_ui_get (win (fixture), "add-line-button")));
+
+  /* QPay takes two decimals of quantity: a third is refused here, not by the ledger later. */
+  g_assert_false (tb_rules_line_quantity (1125, &error));
+  tb_ui_set_text (win (fixture), "line-quantity", "1.125");
+  g_assert_false (gtk_widget_get_sensitive (tb_ui_get (win (fixture), "add-line-button")));
+  g_assert_cmpstr (tb_ui_label_text (win (fixture), "line-message"), ==, error->message);
+  g_assert_true (has_error_class (win (fixture), "line-quantity"));
+  g_clear_error (&error);
+
+  /* No description: the description entry is the one marked. */
+  tb_ui_set_text (win (fixture), "line-quantity", "1.25");
+  tb_ui_set_text (win (fixture), "line-description", "");
+  g_assert_false (tb_rules_line (NULL, 1250, 100000, TRUE, FALSE, NULL, NULL, &error));
+  g_assert_cmpstr (tb_ui_label_text (win (fixture), "line-message"), ==, error->message);
+  g_assert_true (has_error_class (win (fixture), "line-description"));
+  g_assert_false (has_error_class (win (fixture), "line-quantity"));
+}
+
+/* Error dialogs say what to do next for every domain (tb_error_advice), and a rule's refusal
+ * only with its own message, which already says what to fix. */
+static void
+test_error_advice (TbUiFixture   *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) rule = NULL;
+  g_autoptr(GError) disk = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No space left on device");
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *dialog;
+
+  if (!tb_ui_test_have_display ())
+    return;
+
+  g_assert_false (tb_rules_phone ("12", FALSE, &out, &rule));
+  dialog = tb_ui_show_error (GTK_WIDGET (fixture->window), "Customer Not Saved", rule);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, rule->message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpstr (tb_ui_error_advice (disk), ==, tb_error_advice (disk));
+  expected = g_strdup_printf ("%s\n\n%s", disk->message, tb_error_advice (disk));
+  dialog = tb_ui_show_error (GTK_WIDGET (fixture->window), "Not Saved", disk);
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, expected);
+  g_assert_nonnull (strstr (expected, "disk is full"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 customer_cleared (gpointer user_data)
 {
@@ -932,6 +1089,7 @@ test_preferences (TbUiFixture   *fixture,
   GtkWidget *prefs;
   g_autofree char *name = NULL;
   g_autofree char *tin = NULL;
+  g_autofree char *citizen_message = rule_message (tb_rules_tin, "УБ99112233");
 
   if (!tb_ui_test_have_display ())
     return;
@@ -953,7 +1111,12 @@ test_preferences (TbUiFixture   *fixture,
   tb_ui_set_text (prefs, "pref-business-tin", "5317878");
   g_assert_true (tb_ui_wait_until (tin_is, fixture->settings, 5000));
 
-  /* …a bad one is shown as an error and never stored, even when the window closes. */
+  /* …a bad one is shown as an error and never stored, even when the window closes. A
+   * citizen's register number is no TIN: the rule's own message says so. */
+  tb_ui_set_text (prefs, "pref-business-tin", "УБ99112233");
+  g_assert_true (gtk_widget_get_visible (tb_ui_get (prefs, "pref-tin-message")));
+  g_assert_cmpstr (tb_ui_label_text (prefs, "pref-tin-message"), ==, citizen_message);
+  g_assert_true (has_error_class (prefs, "pref-business-tin"));
   tb_ui_set_text (prefs, "pref-business-tin", "53178x");
   g_assert_true (gtk_widget_get_visible (tb_ui_get (prefs, "pref-tin-message")));
   gtk_window_destroy (GTK_WINDOW (prefs));
@@ -1184,6 +1347,9 @@ main (int   argc,
   ADD ("search-and-filter", test_search_and_filter);
   ADD ("void", test_void);
   ADD ("customer", test_customer);
+  ADD ("customer-rules", test_customer_rules);
+  ADD ("line-rules", test_line_rules);
+  ADD ("error-advice", test_error_advice);
   ADD ("preferences", test_preferences);
   ADD ("keyboard", test_keyboard);
   g_test_add_func ("/tulbur/ui/ledger-error", test_ledger_error);
