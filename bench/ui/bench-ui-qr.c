@@ -3,7 +3,7 @@
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Run under a display (BUILD-NOTES.md §3 environment), e.g.
+ * Run under a display (the GUI test environment of HACKING.md), e.g.
  *   GSK_RENDERER=cairo GDK_DEBUG=gl-disable GTK_A11Y=none GDK_BACKEND=x11 \
  *   GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=_build/data \
  *   dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1024x24' \

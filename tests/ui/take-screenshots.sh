@@ -6,10 +6,10 @@
 #
 # Usage: tests/ui/take-screenshots.sh OUTDIR
 # Builds a throwaway copy of the app with its locale directory in a temporary prefix (so the
-# Mongolian catalogue compiled from po/mn.po and po/parts/ui.po is found without installing
+# Mongolian catalogue compiled from po/mn.po is found without installing
 # anything), fills a demo ledger, opens one bill with the keyboard (Ctrl+F, its number,
 # Enter) and takes the screen with ImageMagick's `import` under Xvfb.
-# Needs: meson, ninja, msgcat/msgfmt, xvfb-run, dbus-run-session, xdotool, import, localedef.
+# Needs: meson, ninja, msgfmt, xvfb-run, dbus-run-session, xdotool, import, localedef.
 set -euo pipefail
 
 out=$(realpath "${1:?usage: $0 OUTDIR}")
@@ -21,11 +21,9 @@ meson setup "$work/build" "$src" --prefix="$work/prefix" >/dev/null
 ninja -C "$work/build" src/ui/tulbur tests/ui/tb-ui-demo-ledger data/gschemas.compiled >/dev/null 2>&1 \
   || ninja -C "$work/build" src/ui/tulbur tests/ui/tb-ui-demo-ledger >/dev/null
 
-# The Mongolian catalogue: the project's mn.po plus the UI fragment (until they are merged).
+# The Mongolian catalogue, from the project's mn.po.
 mkdir -p "$work/prefix/share/locale/mn/LC_MESSAGES"
-{ printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'; cat "$src/po/parts/ui.po"; } > "$work/ui.po"
-msgcat --use-first "$src/po/mn.po" "$work/ui.po" -o "$work/mn.po"
-msgfmt -o "$work/prefix/share/locale/mn/LC_MESSAGES/tulbur.mo" "$work/mn.po"
+msgfmt -o "$work/prefix/share/locale/mn/LC_MESSAGES/tulbur.mo" "$src/po/mn.po"
 
 # A UTF-8 locale that is not C, so that LANGUAGE is honoured.
 mkdir -p "$work/locale"
