@@ -10,6 +10,7 @@
 
 #include "core/tb-ledger-task.h"
 #include "core/tb-money.h"
+#include "services/tb-service-error.h"
 
 #include "tb-payment-panel-private.h"
 #include "tb-qpay-setup.h"
@@ -135,6 +136,63 @@ settle_start (TbPaymentPanel *self,
                       self->cancellable, settle_cb, NULL);
 }
 
+typedef struct
+{
+  TbPaymentPanel *panel;
+  SettleOp       *op;
+  gint64          due_before;
+} Release;
+
+static void
+release_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autofree Release *release = user_data;
+  g_autoptr(TbPaymentPanel) self = release->panel;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TbBill) bill = NULL;
+
+  if (!tb_payment_service_release_bill_finish (TB_PAYMENT_SERVICE (object), result, &error) ||
+      !(bill = tb_ledger_get_bill (self->ledger, release->op->bill_id, &error)))
+    {
+      settle_op_free (release->op);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      tb_payment_panel_set_in_flight (self, FALSE);
+      tb_ui_show_error (GTK_WIDGET (self), _("Payment Not Recorded"), error);
+      return;
+    }
+
+  /* The QR turned out to be paid (and is now settled): what is due changed under the amounts
+   * staff typed, so nothing is recorded until they look again. */
+  if (tb_bill_get_due (bill) != release->due_before)
+    {
+      g_autoptr(GError) changed = g_error_new_literal (TB_SERVICE_ERROR, TB_SERVICE_ERROR_CHANGED,
+                                                       _("The customer has just paid the QPay QR of this bill. Check what is still due before you record another payment."));
+
+      settle_op_free (release->op);
+      tb_payment_panel_set_in_flight (self, FALSE);
+      tb_ui_show_error (GTK_WIDGET (self), _("Payment Not Recorded"), changed);
+      return;
+    }
+
+  settle_start (self, release->op);
+}
+
+static void
+release_start (TbPaymentPanel *self,
+               SettleOp       *op)
+{
+  Release *release = g_new0 (Release, 1);
+
+  release->panel = g_object_ref (self);
+  release->op = op;
+  release->due_before = self->due;
+  tb_payment_service_release_bill_async (self->service, op->bill_id, self->cancellable,
+                                         release_cb, release);
+}
+
 gboolean
 tb_payment_panel_record (TbPaymentPanel *self)
 {
@@ -160,14 +218,12 @@ tb_payment_panel_record (TbPaymentPanel *self)
   op = settle_op_new (self);
   tb_payment_panel_set_in_flight (self, TRUE);
 
-  /* TODO(#10, intents helper): an open QR for this bill must be cancelled before cash or
-   * card is recorded. Here, call tb_payment_service_release_bill_async (self->service,
-   * op->bill_id, self->cancellable, release_cb, op) and move settle_start() into its
-   * callback: on success settle_start (self, op); on failure
-   * tb_payment_panel_set_in_flight (self, FALSE), free @op and tb_ui_show_error (…,
-   * _("Payment Not Recorded"), error) saying the QR could not be cancelled. Without a
-   * service (QPay off) record directly, as now. */
-  settle_start (self, op);
+  /* A QR of this bill that the customer may still pay is cancelled first: recording cash
+   * or card while it stays payable is how a customer gets charged twice (issue #16.10). */
+  if (self->service != NULL)
+    release_start (self, op);
+  else
+    settle_start (self, op);
 
   return TRUE;
 }
