@@ -3,7 +3,7 @@
 #
 # `flatpak-builder --show-manifest` only parses the manifest: it accepts a misspelt build
 # system, an archive without a checksum or an extra sandbox hole. This script pins down what
-# Tulbur's manifest must be: the GNOME runtime, exactly the minimal finish-args (STYLE.md §15),
+# Tulbur's manifest must be: the GNOME runtime, exactly the minimal finish-args (docs/decisions.md),
 # checksummed sources, libqrencode as a module and the app built last from this tree.
 #
 # Copyright 2026 The Tulbur authors

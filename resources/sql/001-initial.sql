@@ -1,4 +1,4 @@
--- Tulbur ledger, schema version 1 (DESIGN.md §3).
+-- Tulbur ledger, schema version 1 (docs/ledger.md).
 -- Money: INTEGER minor units (1/100). Taxes: INTEGER 1/10000 ("_e4"). Times: UTC µs.
 -- Personal data (phone, TIN, Ebarimt receiver) is stored sealed (AES-256-GCM, key outside the
 -- database) with a keyed hash for exact look-ups; never as plain text.

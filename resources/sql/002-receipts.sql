@@ -1,4 +1,4 @@
--- Tulbur ledger, schema version 2: Ebarimt receipt details (DESIGN.md §7, issue #6).
+-- Tulbur ledger, schema version 2: Ebarimt receipt details (docs/data-flow.md, issue #6).
 
 -- Per-bill receipt choices, overriding the defaults in Preferences. A citizen's e-receipt phone
 -- is personal data: sealed like every other (see 001).

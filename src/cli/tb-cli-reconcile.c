@@ -201,7 +201,7 @@ pass_done_cb (GObject      *object,
 static void
 run_pass (Watch *watch)
 {
-  /* The background rule (DESIGN.md §5): an intent checked within the last two minutes is left
+  /* The background rule (docs/payment-intents.md): an intent checked within the last two minutes is left
    * alone; a shorter --interval shortens that gap too, or it would skip every other pass. */
   guint gap_ms = MIN ((guint) TB_RECONCILER_MIN_GAP_S, watch->interval_s) * 1000;
 

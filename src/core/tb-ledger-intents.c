@@ -1,4 +1,4 @@
-/* tb-ledger-intents.c: durable payment intents (DESIGN.md §4)
+/* tb-ledger-intents.c: durable payment intents (docs/payment-intents.md)
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* tb-ledger-receipts.c: the Ebarimt receipt rows (DESIGN.md §7)
+/* tb-ledger-receipts.c: the Ebarimt receipt rows (docs/data-flow.md)
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later

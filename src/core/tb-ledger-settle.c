@@ -1,4 +1,4 @@
-/* tb-ledger-settle.c: idempotent settlement (DESIGN.md §4.2)
+/* tb-ledger-settle.c: idempotent settlement (docs/data-flow.md)
  *
  * Copyright 2026 The Tulbur authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -239,7 +239,7 @@ update_intent (TbLedger               *self,
   return TRUE;
 }
 
-/* Ebarimt through QPay covers QPay payments (DESIGN.md §7): queue it with the payment, so a
+/* Ebarimt through QPay covers QPay payments (docs/data-flow.md): queue it with the payment, so a
  * crash between the two can never leave a paid sale without its receipt job. */
 static gboolean
 queue_receipt (TbLedger               *self,

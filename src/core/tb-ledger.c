@@ -16,7 +16,7 @@
 #include "tb-core-resources.h"
 #include "tb-ledger-private.h"
 
-/* DESIGN.md §3–§4. The rules this file keeps:
+/* docs/ledger.md, docs/data-flow.md. The rules this file keeps:
  * - every change is one BEGIN IMMEDIATE transaction, with its audit row inside it;
  * - a payment is inserted with ON CONFLICT DO NOTHING on (method, provider_txn_id), so the
  *   same provider payment settles once however often it is reported;

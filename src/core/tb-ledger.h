@@ -128,7 +128,7 @@ gboolean    tb_ledger_void_bill     (TbLedger     *self,
                                      const char   *reason,
                                      GError      **error);
 
-/* ---- settlement (DESIGN.md §4.2) ---- */
+/* ---- settlement (docs/data-flow.md) ---- */
 typedef struct
 {
   gint64           bill_id;
@@ -172,7 +172,7 @@ gboolean    tb_ledger_settle        (TbLedger              *self,
                                      TbSettleResult        *out_result,
                                      GError               **error);
 
-/* ---- payment intents (tb-ledger-intents.c, DESIGN.md §4) ---- */
+/* ---- payment intents (tb-ledger-intents.c, docs/payment-intents.md) ---- */
 typedef struct
 {
   gint64         id;
@@ -348,7 +348,7 @@ GPtrArray  *tb_ledger_list_intents  (TbLedger       *self,
                                      gint64          bill_id,
                                      guint           limit,
                                      GError        **error);
-/* What the reconciler should check now (DESIGN.md §5), for one @provider and @environment
+/* What the reconciler should check now (docs/payment-intents.md), for one @provider and @environment
  * only (an intent of another environment means nothing to this provider): intents created
  * after @created_after_us that are open and were not checked since @open_checked_before_us, or
  * whose invoices may still take money although the intent is closed (PAID, an extra invoice
@@ -363,7 +363,7 @@ GPtrArray  *tb_ledger_due_intents   (TbLedger     *self,
                                      guint         limit,
                                      GError      **error);
 
-/* ---- Ebarimt receipts (tb-ledger-receipts.c, DESIGN.md §7) ---- */
+/* ---- Ebarimt receipts (tb-ledger-receipts.c, docs/data-flow.md) ---- */
 typedef struct
 {
   gint64          id;

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* Prices are VAT-inclusive. Taxes are computed per line at 1/10000 of the currency unit
- * ("e4"), truncated to 4 places exactly the way QPay validates (qpay-api.md §2, §10):
+ * ("e4"), truncated to 4 places exactly the way QPay validates (docs/qpay.md):
  *   VAT only:          VAT = gross × 10/110
  *   VAT + city tax:    VAT = gross × 10/112, city tax = gross × 2/112
  *   city tax only:     city tax = gross × 2/102

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* QPay implements it today (tb-qpay-provider.c), Bakong KHQR later. The services and the UI
- * only ever talk to this interface, so they never branch on the provider (DESIGN.md §2). */
+ * only ever talk to this interface, so they never branch on the provider (docs/architecture.md). */
 
 typedef struct
 {

@@ -164,7 +164,7 @@ TbQpayEbarimt      *tb_qpay_client_cancel_ebarimt_finish (TbQpayClient          
 
 /* GET /v2/ebarimt_v3/{payment_id}: the receipt registered for a payment, if any
  * (TB_QPAY_ERROR_NOT_FOUND when none). QPay's v3 document is only known second-hand
- * (qpay-api.md §14.8); the receipt queue uses this to find out whether a request whose answer
+ * (docs/qpay.md, "Ebarimt 3.0 receipts"); the receipt queue uses this to find out whether a request whose answer
  * was lost did register the receipt, and falls back to creating when the lookup is refused. */
 void                tb_qpay_client_get_ebarimt_async     (TbQpayClient               *self,
                                                           const char                 *payment_id,

@@ -14,7 +14,7 @@
 #include "tb-qpay-error.h"
 #include "tb-qpay-parse.h"
 
-/* Values of `expires_in` below this are durations, at or above it Unix times (qpay-api.md §1:
+/* Values of `expires_in` below this are durations, at or above it Unix times (docs/qpay.md, "Token":
  * QPay documents seconds but sends an epoch). */
 #define EPOCH_THRESHOLD G_GINT64_CONSTANT (1000000000)
 

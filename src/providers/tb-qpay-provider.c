@@ -158,7 +158,7 @@ qpay_create_async (TbPaymentProvider              *provider,
         {
           TbBillLine *line = request->bill->lines->pdata[i];
 
-          /* QPay rejects 0 ₮ lines (qpay-api.md §2): they carry no tax either. */
+          /* QPay rejects 0 ₮ lines (docs/qpay.md, "Invoices"): they carry no tax either. */
           if (line->amount == 0)
             continue;
           tb_qpay_invoice_request_add_line (qpay_request, line->description, line->quantity_milli,

@@ -10,9 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* QPay takes whole tögrög. It has a MIN_AMOUNT_ERR without a published threshold (qpay-api.md
- * §9, §12: trouble reported below 10 ₮), so Tulbur asks for at least 10 ₮ and the simulator
- * enforces the same. */
+/* QPay takes whole tögrög. It has a MIN_AMOUNT_ERR without a published threshold (merchants
+ * report trouble below 10 ₮; docs/qpay.md, "Invoices"), so Tulbur asks for at least 10 ₮ and
+ * the simulator enforces the same. */
 #define TB_QPAY_MIN_AMOUNT G_GINT64_CONSTANT (1000)
 
 #define TB_TYPE_QPAY_PROVIDER (tb_qpay_provider_get_type ())

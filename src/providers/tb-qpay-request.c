@@ -288,7 +288,7 @@ add_tax (JsonBuilder *builder,
   json_builder_begin_object (builder);
   add_string (builder, "tax_code", code);
   add_string (builder, "description", description);
-  /* A 4-place string: QPay checks VAT per line exactly (qpay-api.md §2). */
+  /* A 4-place string: QPay checks VAT per line exactly (docs/qpay.md, "Invoices"). */
   add_string (builder, "amount", amount);
   json_builder_end_object (builder);
 }
@@ -533,7 +533,7 @@ tb_qpay_build_invoice_body (const TbQpayConfig         *config,
       tax_type_text[1] = '\0';
       add_string (builder, "tax_type", tax_type_text);
       add_string (builder, "district_code", district);
-      /* Without VAT QPay must not add any on top (qpay-api.md §2). */
+      /* Without VAT QPay must not add any on top (docs/qpay.md, "Invoices"). */
       if (tax_type != TB_QPAY_TAX_TYPE_VAT)
         {
           json_builder_set_member_name (builder, "calculate_vat");
@@ -700,7 +700,7 @@ tb_qpay_build_ebarimt_cancel_body (const char *note)
   g_autofree char *cut = tb_qpay_utf8_truncate (note != NULL && note[0] != '\0' ? note : "Cancelled",
                                                 TB_QPAY_MAX_PAYMENT_NOTE_LEN);
 
-  /* The 2026 spec requires a note on this DELETE (qpay-api.md §7). */
+  /* The 2026 spec requires a note on this DELETE (docs/qpay.md, "Ebarimt 3.0 receipts"). */
   json_builder_begin_object (builder);
   add_string (builder, "note", cut);
   json_builder_end_object (builder);

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Field limits from QPay's spreadsheet (qpay-api.md §9), applied in UTF-8 bytes, the
+/* Field limits from QPay's spreadsheet (docs/qpay.md, "Invoices"), applied in UTF-8 bytes, the
  * stricter reading: Cyrillic takes two bytes a letter. */
 #define TB_QPAY_MAX_CODE_LEN             45   /* invoice_code, sender_invoice_no, receiver, branch */
 #define TB_QPAY_MAX_DESCRIPTION_LEN      255  /* invoice_description, line_description */

@@ -234,7 +234,7 @@ fetch_failed (TbQpayToken  *self,
   if (kind == FETCH_REFRESH && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* A refresh token dies with its access token when another desk logs in; a fresh
-       * login is the only way back (qpay-api.md §1). */
+       * login is the only way back (docs/qpay.md, "Token"). */
       g_debug ("Token refresh failed (%s); logging in again", error->message);
       fetch_start (self, FETCH_LOGIN);
       return;

@@ -12,8 +12,8 @@
 G_BEGIN_DECLS
 
 /* Where the token lives. QPay keeps one live token per merchant account: a second login
- * anywhere kills the first (qpay-api.md §1). Several desks sharing one account must therefore
- * share one token; they do it by sharing a store (DESIGN.md §9). The default store is memory.
+ * anywhere kills the first (docs/qpay.md, "Token"). Several desks sharing one account must therefore
+ * share one token; they do it by sharing a store (docs/qpay.md). The default store is memory.
  *
  * The store holds a TbQpayTokenReply (access + refresh token, both expiries as epochs). */
 #define TB_TYPE_QPAY_TOKEN_STORE (tb_qpay_token_store_get_type ())

@@ -195,7 +195,7 @@ tb_receipt_doc_free (TbReceiptDoc *doc)
   g_free (doc->lottery);
   free_secret (doc->buyer_tin);
   g_free (doc->buyer_name);
-  /* The QR data is the receipt's proof: do not leave it in freed memory (qpay-api.md §10). */
+  /* The QR data is the receipt's proof: do not leave it in freed memory (docs/qpay.md, "Ebarimt 3.0 receipts"). */
   if (doc->qr_data != NULL)
     {
       memset (doc->qr_data, 0, strlen (doc->qr_data));

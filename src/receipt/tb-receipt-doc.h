@@ -33,7 +33,7 @@ typedef enum
   TB_RECEIVER_COMPANY,        /* B2B: shows the buyer's TIN and name */
 } TbReceiverType;
 
-/* ДДТД: the receipt's state id, always 33 digits (qpay-api.md §10). */
+/* ДДТД: the receipt's state id, always 33 digits (docs/qpay.md, "Ebarimt 3.0 receipts"). */
 #define TB_RECEIPT_ID_LENGTH 33
 /* The largest copy number we print; reprints beyond it are refused by validation. */
 #define TB_RECEIPT_MAX_COPY 9999

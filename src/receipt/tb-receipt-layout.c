@@ -345,7 +345,7 @@ format_date (gint64 date_us)
 
   if (local == NULL)
     return NULL;
-  /* The format of Ebarimt's own receipt dates (qpay-api.md §10): not a language matter. */
+  /* The format of Ebarimt's own receipt dates (docs/qpay.md, "Ebarimt 3.0 receipts"): not a language matter. */
   return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
 }
 

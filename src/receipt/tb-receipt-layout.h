@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Thermal paper widths in characters (peers.md §4 item 7): a 58 mm head prints 48 mm
+/* Thermal paper widths in characters (docs/decisions.md): a 58 mm head prints 48 mm
  * (384 dots) = 32 columns of 12-dot characters, an 80 mm head 72 mm (576 dots) = 48 columns. */
 #define TB_RECEIPT_COLUMNS_58MM 32
 #define TB_RECEIPT_COLUMNS_80MM 48

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* The one place that moves an intent through DESIGN.md §4:
+/* The one place that moves an intent through docs/payment-intents.md:
  *   open      one ledger transaction decides: reuse the bill's open intent of the same amount
  *             (same QR), or name the bill's other open intents (cancelled first, then decided
  *             again), or commit a NEW intent with its sender_invoice_no;

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* DESIGN.md §5. Every 3 s while the QR is shown, armed only once the previous answer is in
+/* docs/payment-intents.md. Every 3 s while the QR is shown, armed only once the previous answer is in
  * (also the answer to a check made before a stop() and start()); on network errors 3, 6, 12 …
  * 30 s with "connection-problem" set; stops when the intent is no longer open, when it expires
  * (after a final check, through the service), or on stop(). check_now() checks at once unless a

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* DESIGN.md §7 and issue #6. Receipt rows are queued by the settlement itself (same
+/* docs/data-flow.md and issue #6. Receipt rows are queued by the settlement itself (same
  * transaction); this queue issues them afterwards, never before settlement and never blocking
  * it:
  *   - switched off → SKIPPED;

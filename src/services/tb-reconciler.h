@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* DESIGN.md §4.4 and §5: on start and then every 60 s, at most 20 intents younger than 24 h of
+/* docs/payment-intents.md: on start and then every 60 s, at most 20 intents younger than 24 h of
  * the service's provider and environment, least recently checked first, one at a time: open
  * ones not checked in the last 2 minutes, and, every 10 minutes, those that are closed but
  * whose invoices may still take money (PAID: a second payment on the same QR; an extra invoice
@@ -49,7 +49,7 @@ void          tb_reconciler_set_clock  (TbReconciler     *self,
 void          tb_reconciler_set_timing (TbReconciler     *self,
                                         guint             period_ms,
                                         guint             min_gap_ms);
-/* The same pass retries receipts that are due (DESIGN.md §5); NULL: no receipts. */
+/* The same pass retries receipts that are due (docs/payment-intents.md); NULL: no receipts. */
 void          tb_reconciler_set_receipt_queue (TbReconciler   *self,
                                                TbReceiptQueue *queue);
 /* Whether the periodic timer is armed (FALSE when nothing is pending). */

@@ -216,7 +216,7 @@ tb_stack_new_watcher (TbStack *self,
   return watcher;
 }
 
-/* ---- the start-up check (DESIGN.md §4.4) ---- */
+/* ---- the start-up check (docs/payment-intents.md) ---- */
 
 typedef struct
 {

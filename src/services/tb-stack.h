@@ -18,7 +18,7 @@
 
 G_BEGIN_DECLS
 
-/* The composition root (DESIGN.md §10): the QPay client, the provider, the payment service,
+/* The composition root (docs/architecture.md): the QPay client, the provider, the payment service,
  * the receipt queue and the reconciler, wired together from one TbStackConfig. The app
  * (tb-qpay-setup.c) fills the configuration from GSettings and the keyring, the CLI from
  * QPAY_* variables; neither builds a service itself, so the same settings always make the
@@ -107,7 +107,7 @@ void               tb_stack_stop                 (TbStack             *self);
  * a pass already running is followed by one more. Only while started. */
 void               tb_stack_issue_receipts_soon  (TbStack             *self);
 
-/* DESIGN.md §4.4: checks again, one at a time, oldest first, every open intent of this
+/* docs/payment-intents.md: checks again, one at a time, oldest first, every open intent of this
  * provider and environment younger than 24 h. *@out_checked: how many were checked. */
 void               tb_stack_check_open_async     (TbStack             *self,
                                                   GCancellable        *cancellable,

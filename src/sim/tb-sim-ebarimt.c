@@ -220,7 +220,7 @@ _tb_sim_handle_ebarimt_cancel (TbSimServer *self,
   SimPayment *payment;
   const char *note;
 
-  /* The 2026 spec requires a note (qpay-api.md §7). */
+  /* The 2026 spec requires a note (docs/qpay.md, "Ebarimt 3.0 receipts"). */
   if (object == NULL)
     {
       _tb_sim_reply_error (reply, 400, "OBJECT_DATA_ERROR");

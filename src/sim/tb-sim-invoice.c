@@ -150,7 +150,7 @@ read_line_taxes (JsonObject *line,
 }
 
 /* The taxes a line sent against the simulator's own computation (tb-sim-tax.c). QPay does
- * not say which line is wrong (qpay-api.md §2); neither do we. */
+ * not say which line is wrong (docs/qpay.md, "Invoices"); neither do we. */
 static gboolean
 check_line_taxes (gint64       gross_e2,
                   gint64       vat_e4,
@@ -199,7 +199,7 @@ check_line (JsonNode    *node,
     return FALSE;
 
   /* Quantities and prices come as "1.00" strings (numbers are accepted too); lines of 0 ₮
-   * are refused (qpay-api.md §2). */
+   * are refused (docs/qpay.md, "Invoices"). */
   if (!_tb_sim_parse_decimal (json_object_get_member (line, "line_quantity"), 2, &quantity_e2)
       || !_tb_sim_parse_decimal (json_object_get_member (line, "line_unit_price"), 2, &unit_price_e2)
       || !_tb_sim_line_gross (quantity_e2, unit_price_e2, &gross_e2) || gross_e2 == 0)
@@ -417,7 +417,7 @@ _tb_sim_handle_invoice_create (TbSimServer *self,
 
   /* The same request again (a retry after a timeout) gets the same invoice; a different
    * request with a used number is a conflict. QPay's behaviour here is undocumented
-   * (qpay-api.md §14.4); this is the simulator's reading of "must be unique". */
+   * (docs/qpay.md, "Invoices"); this is the simulator's reading of "must be unique". */
   invoice = find_by_sender_no (self, request.invoice_code, request.sender_invoice_no);
   if (invoice != NULL)
     {

@@ -9,7 +9,7 @@
 
 #include "tb-sim-server-private.h"
 
-/* QPay's NO_CREDENDIALS message text as observed (qpay-api.md §1). */
+/* QPay's NO_CREDENDIALS message text as observed (docs/qpay.md, "Token"). */
 #define NO_CREDENTIALS_TEXT "Хандах эрхгүй байна. Нэвтрэнэ үү."
 
 char *
@@ -205,7 +205,7 @@ _tb_sim_reply_error (SimReply   *reply,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  /* QPay's body: both fields, usually both the key (qpay-api.md §8). */
+  /* QPay's body: both fields, usually both the key (docs/qpay.md, "Errors"). */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, key);

@@ -29,7 +29,7 @@ call_callback (TbSimServer *self,
   g_autofree char *url = NULL;
   const char *host;
 
-  /* QPay calls the callback with GET ?qpay_payment_id=… (qpay-api.md §6). The simulator only
+  /* QPay calls the callback with GET ?qpay_payment_id=… (docs/qpay.md, "Invoices"). The simulator only
    * ever calls loopback addresses: it must not send traffic anywhere else. */
   if (invoice->callback_url == NULL)
     return;
@@ -196,7 +196,7 @@ add_payment (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
-/* Offsets: both fields required inside, 1–100 (qpay-api.md §4). */
+/* Offsets: both fields required inside, 1–100 (docs/qpay.md, "Checking a payment"). */
 static gboolean
 read_offset (JsonObject *object,
              guint      *out_number,
@@ -394,7 +394,7 @@ _tb_sim_handle_payment_list (TbSimServer *self,
     {
       SimPayment *payment = g_ptr_array_index (self->payment_order, i);
 
-      /* For INVOICE the object id is the invoice *code* (qpay-api.md §5). */
+      /* For INVOICE the object id is the invoice *code* (docs/qpay.md, "Checking a payment"). */
       if (strcmp (type, "QR") == 0)
         continue;
       if (strcmp (type, "INVOICE") == 0 && strcmp (payment->invoice->invoice_code, id) != 0)

@@ -150,7 +150,7 @@ tb_sim_server_start (TbSimServer  *self,
       return FALSE;
     }
 
-  /* soup_server_get_uris() leaks in 3.2.3 (BUILD-NOTES.md §7): ask the socket. */
+  /* soup_server_get_uris() leaks in 3.2.3 (HACKING.md, "valgrind"): ask the socket. */
   listeners = soup_server_get_listeners (self->server);
   local = g_socket_get_local_address (listeners->data, error);
   g_slist_free (listeners);

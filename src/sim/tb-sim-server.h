@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The simulator answers the QPay v2 endpoints with QPay's shapes, status codes and quirks
- * (qpay-api.md), validating every request the way QPay does:
+ * (docs/qpay.md), validating every request the way QPay does:
  *
  *   POST   /v2/auth/token              Basic auth; one live token per merchant (a new login
  *   POST   /v2/auth/refresh            kills the previous access and refresh tokens)

@@ -9,7 +9,7 @@
 
 #include "tb-sim-server-private.h"
 
-/* Written from qpay-api.md (§2, §9, §10) and nothing else: this file must share no code or
+/* Written from docs/qpay.md and nothing else: this file must share no code or
  * table with the app's src/core/tb-tax.c or its money parsers, so that a mistake there is
  * refused here (VAT_AMOUNT_INVALID, as QPay does) instead of being mirrored. A test keeps
  * src/sim free of the app's tax functions. */

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* An undecorated window with nothing but the business name, a very large QR, the amount and
  * a line of status, so that the customer scans the right thing without coming behind the
- * counter (peers.md §4.5). Escape closes it; the QR window closes it with itself. */
+ * counter (docs/decisions.md). Escape closes it; the QR window closes it with itself. */
 
 #define TB_TYPE_CUSTOMER_DISPLAY (tb_customer_display_get_type ())
 

@@ -318,7 +318,7 @@ build (TbQpaySetup         *self,
   connect_stack (self);
   tb_stack_start (self->stack);
 
-  /* DESIGN.md §4.4, once per environment: a rebuild for another setting does not repeat it. */
+  /* docs/payment-intents.md, once per environment: a rebuild for another setting does not repeat it. */
   environment = tb_stack_get_environment (self->stack);
   if (g_strcmp0 (environment, self->swept_environment) != 0)
     {

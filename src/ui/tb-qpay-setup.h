@@ -58,7 +58,7 @@ TbQpaySetup       *tb_qpay_setup_new                 (TbLedger          *ledger,
 void               tb_qpay_setup_use_sim             (TbQpaySetup       *self,
                                                       TbSimServer       *sim);
 /* Reads the configuration (the keyring asynchronously), builds the services, starts the
- * reconciler and checks again every open intent younger than 24 h (DESIGN.md §4.4). */
+ * reconciler and checks again every open intent younger than 24 h (docs/payment-intents.md). */
 void               tb_qpay_setup_start               (TbQpaySetup       *self);
 /* Stops the reconciler and the watcher timers and the simulator this setup started. */
 void               tb_qpay_setup_stop                (TbQpaySetup       *self);

@@ -85,7 +85,7 @@ countdown_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Polling and the countdown run only while the QR is on screen (DESIGN.md §5). */
+/* Polling and the countdown run only while the QR is on screen (docs/payment-intents.md). */
 static void
 start_live (TbQrWindow *self)
 {

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* The QR window (DESIGN.md §1, §5): the QR drawn from the intent's qr_text with whole pixels
+/* The QR window (docs/payment-intents.md): the QR drawn from the intent's qr_text with whole pixels
  * per module, amount and bill, a live status line driven by a TbPaymentWatcher (which polls
  * only while the window is on screen), the expiry countdown (a 1 s timer, also only while it
  * is on screen), the QR text, short link and bank app links to copy, Check Now, Cancel

@@ -21,7 +21,7 @@ text (const char *json)
 static void
 test_token_epoch (void)
 {
-  /* The 2023 production shape (qpay-api.md §1): both expiries the same epoch. */
+  /* The 2023 production shape (docs/qpay.md, "Token"): both expiries the same epoch. */
   g_autoptr(GBytes) body = text ("{\"token_type\":\"bearer\",\"refresh_expires_in\":1795384348,"
                                  "\"refresh_token\":\"R\",\"access_token\":\"A\",\"expires_in\":1795384348,"
                                  "\"scope\":\"get_token\",\"not-before-policy\":\"0\",\"session_state\":\"prod\","
@@ -175,7 +175,7 @@ test_invoice_quirks (void)
   }
 }
 
-/* QPay's official P2P example (qpay-api.md §4). */
+/* QPay's official P2P example (docs/qpay.md, "Checking a payment"). */
 static const char check_paid[] =
   "{ \"count\": 1, \"paid_amount\": 100,"
   "  \"rows\": [ { \"payment_id\": \"493622150113497\", \"payment_status\": \"PAID\","
@@ -322,7 +322,7 @@ test_check_errors (void)
 static void
 test_payment_get (void)
 {
-  /* payment/get spells the fee and type differently and has a date (qpay-api.md §5). */
+  /* payment/get spells the fee and type differently and has a date (docs/qpay.md, "Checking a payment"). */
   g_autoptr(GBytes) body = text ("{\"payment_id\":493622150113497,\"payment_status\":\"PAID\","
                                  "\"payment_fee\":\"1.00\",\"payment_amount\":\"100.00\",\"payment_currency\":\"MNT\","
                                  "\"payment_date\":\"2022-03-11T05:57:47.336Z\",\"payment_wallet\":\"0fc9b71c-cd87\","
@@ -407,7 +407,7 @@ test_ebarimt (void)
     g_assert_cmpint (parsed->vat_e4, ==, 892857);
   }
 
-  /* The sandbox sometimes answers {} (qpay-api.md §7): an error, not an empty receipt. */
+  /* The sandbox sometimes answers {} (docs/qpay.md, "Ebarimt 3.0 receipts"): an error, not an empty receipt. */
   {
     g_autoptr(GBytes) empty = text ("{}");
     g_autoptr(TbQpayEbarimt) parsed = tb_qpay_parse_ebarimt (empty, &error);

@@ -67,7 +67,7 @@ test_simple (void)
   g_assert_no_error (error);
   object = parse_body (body, &parser);
 
-  /* QPay's own simple example (qpay-api.md §2). */
+  /* QPay's own simple example (docs/qpay.md, "Invoices"). */
   g_assert_cmpstr (json_object_get_string_member (object, "invoice_code"), ==, "TEST_INVOICE");
   g_assert_cmpstr (json_object_get_string_member (object, "sender_invoice_no"), ==, "1234567");
   g_assert_cmpstr (json_object_get_string_member (object, "invoice_receiver_code"), ==, "terminal");

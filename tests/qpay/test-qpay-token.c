@@ -355,7 +355,7 @@ test_shared_store (QpayFixture   *f,
   b = qpay_create_simple (desk2, 10000, &error);
   g_assert_no_error (error);
 
-  /* Two desks, one token (DESIGN.md §9). */
+  /* Two desks, one token (docs/qpay.md). */
   g_assert_cmpuint (tb_sim_server_get_login_count (f->sim), ==, 1);
   g_assert_true (tb_qpay_token_get_store (tb_qpay_client_get_token (desk1)) == store);
 }

@@ -228,7 +228,7 @@ test_invoice_validation (Raw           *raw,
       "\"invoice_description\":\"d\",\"amount\":100.5,\"callback_url\":\"https://x.mn\"}", 400, "INVALID_AMOUNT" },
     { "{\"invoice_code\":\"TULBUR_DEMO_INVOICE\",\"sender_invoice_no\":\"V1\",\"invoice_receiver_code\":\"t\","
       "\"invoice_description\":\"d\",\"amount\":1000000000,\"callback_url\":\"https://x.mn\"}", 400, "MAX_AMOUNT_ERR" },
-    /* 11 000 ₮ with the float-rounded VAT 999.9999: refused (qpay-api.md §2). */
+    /* 11 000 ₮ with the float-rounded VAT 999.9999: refused (docs/qpay.md, "Invoices"). */
     { "{\"invoice_code\":\"TULBUR_DEMO_INVOICE\",\"sender_invoice_no\":\"V1\",\"invoice_receiver_code\":\"t\","
       "\"invoice_description\":\"d\",\"callback_url\":\"https://x.mn\",\"lines\":[{\"line_description\":\"a\","
       "\"line_quantity\":\"1.00\",\"line_unit_price\":\"11000.00\",\"taxes\":[{\"tax_code\":\"VAT\","
@@ -318,7 +318,7 @@ test_invoice_exact_vat (Raw           *raw,
   g_assert_cmpuint (clash.status, ==, 200);
 }
 
-/* The simulator's VAT table is its own (tb-sim-tax.c), written from qpay-api.md §2 and §10:
+/* The simulator's VAT table is its own (tb-sim-tax.c), written from docs/qpay.md:
  * each line below was worked out by hand from "VAT = gross × 10/110; with city tax gross ×
  * 10/112 and × 2/112; city tax alone gross × 2/102; cut down to 4 places". A wrong per-line
  * tax is refused with VAT_AMOUNT_INVALID whatever the app's tax code says, right ones pass. */
@@ -722,7 +722,7 @@ callback_handler (SoupServer        *server,
   seen->method = g_strdup (soup_server_message_get_method (message));
   seen->payment_id = g_strdup (query != NULL ? g_hash_table_lookup (query, "qpay_payment_id") : NULL);
   seen->desk = g_strdup (query != NULL ? g_hash_table_lookup (query, "desk") : NULL);
-  /* What QPay wants back (qpay-api.md §6). */
+  /* What QPay wants back (docs/qpay.md, "Invoices"). */
   soup_server_message_set_status (message, 200, NULL);
   soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_STATIC, "SUCCESS", 7);
 }
@@ -742,7 +742,7 @@ test_callback_called (Raw           *raw,
   CallbackSeen seen = { 0, };
   GSList *listeners;
 
-  /* QPay calls callback_url with GET and adds qpay_payment_id to its query (qpay-api.md §6). */
+  /* QPay calls callback_url with GET and adds qpay_payment_id to its query (docs/qpay.md, "Invoices"). */
   soup_server_add_handler (receiver, "/cb", callback_handler, &seen, NULL);
   soup_server_listen (receiver, address, 0, &error);
   g_assert_no_error (error);

@@ -704,7 +704,7 @@ test_ebarimt_invoice_form (Fixture       *f,
   g_autoptr(TbIntent) part = NULL;
   g_autoptr(TbSimInvoiceInfo) info = NULL;
   gint64 bill_a = 0, bill_b = 0;
-  /* Prices where binary floats give 999.9999 instead of 1000.0000 (qpay-api.md §2). */
+  /* Prices where binary floats give 999.9999 instead of 1000.0000 (docs/qpay.md, "Invoices"). */
   TbLineInput consult = { "Эмчийн үзлэг", 1000, 1100000, "8610000", TRUE, FALSE };
   TbLineInput parking = { "Зогсоол", 2000, 100000, NULL, TRUE, TRUE };
 

@@ -18,7 +18,7 @@
 #include "services/tb-service-error.h"
 #include "tb-test-utils.h"
 
-/* ---- the mock: only what the service calls, written from qpay-api.md, not from the
+/* ---- the mock: only what the service calls, written from docs/qpay.md, not from the
  * simulator ---- */
 
 typedef struct

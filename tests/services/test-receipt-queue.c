@@ -579,7 +579,7 @@ test_settings_change_during_batch (Fixture       *f,
     }
 }
 
-/* DESIGN.md §7, end to end on the fake clock: QPay refuses the create five times; the queue
+/* docs/data-flow.md, end to end on the fake clock: QPay refuses the create five times; the queue
  * tries again exactly 1, 2, 5, 15 and 60 minutes after each failure (never a moment before),
  * and the sixth attempt registers the receipt. */
 static void

@@ -268,7 +268,7 @@ open_qr (TbStack *stack,
   return intent_id;
 }
 
-/* DESIGN.md §4.4, after a restart: every open intent of this provider and environment younger
+/* docs/payment-intents.md, after a restart: every open intent of this provider and environment younger
  * than 24 h is checked again, oldest first; a payment made meanwhile is recorded. */
 static void
 test_check_open (void)

@@ -22,7 +22,7 @@ tb_ui_test_init (int    *argc,
 {
   g_test_init (argc, argv, NULL);
 
-  /* gtk_test_init() aborts without a display; skip instead (BUILD-NOTES.md §3). */
+  /* gtk_test_init() aborts without a display; skip instead (HACKING.md, "GUI tests"). */
   have_display = gtk_init_check ();
   if (!have_display)
     return FALSE;
