@@ -109,22 +109,45 @@ mock_handler (SoupServer        *server,
     reply (msg, 404, "application/json", "{\"error\":\"NOT_FOUND\",\"message\":\"NOT_FOUND\"}");
 }
 
+/* Listens on 127.0.0.1, any port. Not soup_server_listen_local(), which leaks the local
+ * address in libsoup 3.2.3. */
+static gboolean
+listen_loopback (SoupServer  *server,
+                 GError     **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  return soup_server_listen (server, address, 0, error);
+}
+
+/* "http://127.0.0.1:PORT" of a listening server. Not soup_server_get_uris(), which leaks in
+ * libsoup 3.2.3: the listening socket is asked instead. */
+static char *
+server_url (SoupServer *server)
+{
+  GSList *listeners = soup_server_get_listeners (server);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
+
+  g_slist_free (listeners);
+  g_assert_nonnull (local);
+  return g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+}
+
 static Mock *
 mock_new (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
   Mock *mock = g_new0 (Mock, 1);
 
   mock->check_bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   mock->cancels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   mock->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (mock->server, NULL, mock_handler, mock, NULL);
-  g_assert_true (soup_server_listen_local (mock->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_true (listen_loopback (mock->server, &error));
   g_assert_no_error (error);
-  uris = soup_server_get_uris (mock->server);
-  mock->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  mock->url = server_url (mock->server);
   return mock;
 }
 
