@@ -97,6 +97,51 @@ test_lookup_cb (GObject      *object,
 }
 #endif
 
+/* A real environment (takes @task): the secret typed in @config, else the one known this
+ * session, else the keyring's for that environment and client id. */
+static void
+test_real (TbQpaySetup        *self,
+           GTask              *task,
+           const TbQpayConfig *config)
+{
+  TestData *data = g_task_get_task_data (task);
+  const char *known;
+
+  data->config = tb_qpay_config_copy (config);
+  if (data->config->base_url == NULL)
+    data->config->base_url = _tb_qpay_setup_dup_base_url (config->environment);
+
+  if (data->config->client_secret != NULL)
+    {
+      test_login (task);
+      return;
+    }
+
+  known = _tb_qpay_setup_memory_secret_for (self,
+                                            tb_qpay_environment_to_string (config->environment),
+                                            config->client_id);
+  if (known != NULL || config->client_id == NULL)
+    {
+      data->config->client_secret = g_strdup (known);
+      test_login (task);
+      return;
+    }
+
+#if HAVE_LIBSECRET
+  if (self->keyring_available)
+    {
+      secret_password_lookup (_tb_qpay_setup_secret_schema (), g_task_get_cancellable (task),
+                              test_lookup_cb, task,
+                              "environment", tb_qpay_environment_to_string (config->environment),
+                              "client-id", config->client_id,
+                              NULL);
+      return;
+    }
+#endif
+
+  test_login (task);
+}
+
 void
 tb_qpay_setup_test_connection_async (TbQpaySetup         *self,
                                      const TbQpayConfig  *config,
@@ -106,7 +151,6 @@ tb_qpay_setup_test_connection_async (TbQpaySetup         *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  const char *known;
   TestData *data;
 
   g_return_if_fail (TB_IS_QPAY_SETUP (self));
@@ -118,50 +162,18 @@ tb_qpay_setup_test_connection_async (TbQpaySetup         *self,
   data = g_new0 (TestData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
 
-  if (config->environment == TB_QPAY_ENV_SIMULATOR)
+  if (config->environment != TB_QPAY_ENV_SIMULATOR)
     {
-      if (!_tb_qpay_setup_ensure_sim (self, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      data->config = tb_sim_server_new_config (self->sim);
-      test_login (g_steal_pointer (&task));
+      test_real (self, g_steal_pointer (&task), config);
       return;
     }
 
-  data->config = tb_qpay_config_copy (config);
-  if (data->config->base_url == NULL)
-    data->config->base_url = _tb_qpay_setup_dup_base_url (config->environment);
-
-  if (data->config->client_secret != NULL)
+  if (!_tb_qpay_setup_ensure_sim (self, &error))
     {
-      test_login (g_steal_pointer (&task));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  known = _tb_qpay_setup_memory_secret_for (self,
-                                            tb_qpay_environment_to_string (config->environment),
-                                            config->client_id);
-  if (known != NULL || config->client_id == NULL)
-    {
-      data->config->client_secret = g_strdup (known);
-      test_login (g_steal_pointer (&task));
-      return;
-    }
-
-#if HAVE_LIBSECRET
-  if (self->keyring_available)
-    {
-      secret_password_lookup (_tb_qpay_setup_secret_schema (), cancellable, test_lookup_cb,
-                              g_steal_pointer (&task),
-                              "environment", tb_qpay_environment_to_string (config->environment),
-                              "client-id", config->client_id,
-                              NULL);
-      return;
-    }
-#endif
-
+  data->config = tb_sim_server_new_config (self->sim);
   test_login (g_steal_pointer (&task));
 }
 
