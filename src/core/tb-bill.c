@@ -205,3 +205,12 @@ tb_bill_free (TbBill *bill)
   g_clear_pointer (&bill->payments, g_ptr_array_unref);
   g_free (bill);
 }
+
+gboolean
+tb_payment_is_reversal (const TbPayment *payment)
+{
+  g_return_val_if_fail (payment != NULL, FALSE);
+
+  return payment->refund_of != 0 && payment->provider_txn_id != NULL &&
+         g_str_has_prefix (payment->provider_txn_id, TB_PAYMENT_REVERSAL_PREFIX);
+}

@@ -131,6 +131,12 @@ typedef struct
 /* The amount still owed (never negative). */
 gint64      tb_bill_get_due      (const TbBill *bill);
 
+/* The idempotency key of a reversal row starts with this: a payment the provider reported as
+ * PAID, then as REFUNDED or FAILED (tb_ledger_reverse_provider_payment). */
+#define TB_PAYMENT_REVERSAL_PREFIX "reversal:"
+/* TRUE for such a reversal row (not a refund staff made). */
+gboolean    tb_payment_is_reversal (const TbPayment *payment);
+
 void        tb_customer_free     (TbCustomer  *customer);
 void        tb_bill_line_free    (TbBillLine  *line);
 void        tb_payment_free      (TbPayment   *payment);

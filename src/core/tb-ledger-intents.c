@@ -1114,7 +1114,7 @@ tb_ledger_reverse_provider_payment (TbLedger         *self,
   g_return_val_if_fail (provider_txn_id != NULL && status != NULL, FALSE);
 
   /* The reversal's own key makes a second report of the same reversal a no-op. */
-  key = g_strconcat ("reversal:", provider_txn_id, NULL);
+  key = g_strconcat (TB_PAYMENT_REVERSAL_PREFIX, provider_txn_id, NULL);
 
   TB_LEDGER_LOCK (self);
 

@@ -136,7 +136,12 @@ make_payment_row (TbBillPage      *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label;
 
-  if (payment->refund_of != 0)
+  /* A payment the provider later reported as refunded or failed is booked as a reversal
+   * (tb_ledger_reverse_provider_payment): staff must see that the money did not stay. */
+  if (tb_payment_is_reversal (payment))
+    title = g_strdup_printf (_("%s payment reversed by the provider"),
+                             tb_payment_method_to_label (payment->method));
+  else if (payment->refund_of != 0)
     title = g_strdup_printf (_("%s refund"), tb_payment_method_to_label (payment->method));
   else
     title = g_strdup (tb_payment_method_to_label (payment->method));
@@ -164,6 +169,8 @@ make_payment_row (TbBillPage      *self,
 
   label = gtk_label_new (amount);
   gtk_widget_add_css_class (label, "numeric");
+  if (tb_payment_is_reversal (payment))
+    gtk_widget_add_css_class (label, "error");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
 
   return row;

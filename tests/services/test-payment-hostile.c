@@ -485,6 +485,26 @@ test_refunded_is_not_income (Fixture       *f,
   g_assert_cmpint (after->reversed, ==, 700000);
   g_assert_cmpint (after->paid, ==, 0);
   g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'intent.flag'"), ==, 1);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TbBill) bill = tb_ledger_get_bill (f->ledger, bill_id, &error);
+    guint reversals = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (bill->payments->len, ==, 2);
+    for (guint i = 0; i < bill->payments->len; i++)
+      {
+        const TbPayment *payment = bill->payments->pdata[i];
+
+        /* The bill page titles this row "QPay payment reversed by the provider". */
+        if (tb_payment_is_reversal (payment))
+          {
+            reversals++;
+            g_assert_cmpint (payment->amount, ==, -700000);
+          }
+      }
+    g_assert_cmpuint (reversals, ==, 1);
+  }
 }
 
 /* ---- 13.5: rows of another invoice, reused payment ids ---- */
