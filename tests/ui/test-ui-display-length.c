@@ -15,8 +15,8 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdlib.h>
 
-#include "tb-test-utils.h"
 #include "tb-ui-test.h"
 
 static int
