@@ -3,8 +3,11 @@
 #
 # `flatpak-builder --show-manifest` only parses the manifest: it accepts a misspelt build
 # system, an archive without a checksum or an extra sandbox hole. This script pins down what
-# Tulbur's manifest must be: the GNOME runtime, exactly the minimal finish-args (docs/decisions.md),
-# checksummed sources, libqrencode as a module and the app built last from this tree.
+# Tulbur's two manifests must be: a supported GNOME runtime, exactly the minimal finish-args
+# (docs/decisions.md), checksummed sources, libqrencode as a module with a sha256, and the app
+# built last with meson. The release manifest (--kind release) builds a pinned git tag or a
+# checksummed archive and never the local tree; the development manifest (--kind devel) builds
+# this tree as io.github.tulbur.Tulbur.Devel on the same runtime as the release.
 #
 # Copyright 2026 The Tulbur authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 
 EXPECTED_FINISH_ARGS = [
@@ -28,6 +32,10 @@ BUILDSYSTEMS = {'autotools', 'cmake', 'cmake-ninja', 'meson', 'simple', 'qmake'}
 
 SHA256_RE = re.compile(r'^[0-9a-f]{64}$')
 COMMIT_RE = re.compile(r'^[0-9a-f]{40}$')
+
+# The oldest GNOME runtime branch still supported (the Flathub end-of-life notices: 48 ended on
+# 2026-03-24, so 49 ends when 51 arrives in the autumn of 2026). Raise it with the manifests.
+OLDEST_SUPPORTED_RUNTIME = 51
 
 
 def reject_duplicates(pairs):
@@ -63,35 +71,25 @@ def check_source(module_name, index, source, errors):
         errors.append(f'{where}: unexpected source type "{kind}"')
 
 
-def check(manifest_path, app_id, source_root):
-    errors = []
-    try:
-        with open(manifest_path, encoding='utf-8') as f:
-            manifest = json.load(f, object_pairs_hook=reject_duplicates)
-    except (OSError, ValueError) as e:
-        return [f'cannot read {manifest_path}: {e}']
+def load(manifest_path):
+    with open(manifest_path, encoding='utf-8') as f:
+        return json.load(f, object_pairs_hook=reject_duplicates)
 
-    manifest_id = manifest.get('id', manifest.get('app-id'))
-    if manifest_id != app_id:
-        errors.append(f'id is "{manifest_id}", expected "{app_id}"')
-    if 'id' in manifest and 'app-id' in manifest:
-        errors.append('use either "id" or "app-id", not both')
+
+def check_runtime(manifest, errors):
     for key, want in (('runtime', 'org.gnome.Platform'), ('sdk', 'org.gnome.Sdk'),
                       ('command', 'tulbur')):
         if manifest.get(key) != want:
             errors.append(f'{key} is "{manifest.get(key)}", expected "{want}"')
-    if not isinstance(manifest.get('runtime-version'), str):
-        errors.append('runtime-version must be a string such as "47"')
+    version = manifest.get('runtime-version')
+    if not isinstance(version, str):
+        errors.append('runtime-version must be a string such as "51"')
+    elif not version.isdigit() or int(version) < OLDEST_SUPPORTED_RUNTIME:
+        errors.append(f'runtime-version "{version}" is not a supported GNOME runtime '
+                      f'(>= {OLDEST_SUPPORTED_RUNTIME})')
 
-    finish_args = manifest.get('finish-args')
-    if not isinstance(finish_args, list) or sorted(finish_args) != sorted(EXPECTED_FINISH_ARGS) \
-       or len(set(finish_args)) != len(finish_args):
-        errors.append(f'finish-args must be exactly {EXPECTED_FINISH_ARGS}, got {finish_args}')
 
-    modules = manifest.get('modules')
-    if not isinstance(modules, list) or not modules:
-        return errors + ['modules must be a non-empty list']
-
+def check_modules(modules, errors):
     names = []
     for module in modules:
         if not isinstance(module, dict):
@@ -107,33 +105,132 @@ def check(manifest_path, app_id, source_root):
             continue
         for i, source in enumerate(sources):
             check_source(name, i, source, errors)
+        if '-Dwerror=true' in module.get('config-opts', []):
+            errors.append(f'module "{name}": -Dwerror=true would let a newer runtime\'s '
+                          'new warnings break the build (flatpak/README.md)')
 
-    if 'libqrencode' not in names:
+    qrencode = [m for m in modules if isinstance(m, dict) and m.get('name') == 'libqrencode']
+    if not qrencode:
         errors.append('libqrencode must be built as a module (it is not in the GNOME runtime)')
+    elif not all(isinstance(s, dict) and s.get('type') == 'archive'
+                 and SHA256_RE.match(s.get('sha256', ''))
+                 for s in qrencode[0].get('sources', [])):
+        errors.append('libqrencode must build from an archive pinned by its sha256')
 
-    app = modules[-1] if isinstance(modules[-1], dict) else {}
-    if app.get('name') != 'tulbur' or app.get('buildsystem') != 'meson':
-        errors.append('the last module must be "tulbur" built with meson')
+
+def git(source_root, *args):
+    try:
+        return subprocess.run(['git', '-C', source_root, *args], capture_output=True,
+                              text=True, check=False).stdout.strip()
+    except OSError:
+        return ''
+
+
+def check_git_pin(source, source_root, errors):
+    """Where this tree is a git checkout, the pinned commit must be one of its commits and a
+    tag that exists here must point at it. A tarball or shallow clone skips what it cannot see."""
+    if git(source_root, 'rev-parse', '--is-inside-work-tree') != 'true':
+        return
+    commit = source.get('commit', '')
+    if git(source_root, 'cat-file', '-t', commit) != 'commit' and \
+       git(source_root, 'rev-parse', '--is-shallow-repository') == 'false':
+        errors.append(f'the pinned commit {commit} is not a commit of this repository')
+    tag = source.get('tag')
+    if tag:
+        tagged = git(source_root, 'rev-parse', '--verify', '--quiet', f'refs/tags/{tag}^{{commit}}')
+        if tagged and tagged != commit:
+            errors.append(f'tag {tag} is {tagged} here, but the manifest pins {commit}')
+
+
+def check_release_app(app, source_root, errors):
+    sources = [s for s in app.get('sources', []) if isinstance(s, dict)]
+    pinned = [s for s in sources if s.get('type') in ('git', 'archive')]
+    if len(sources) != 1 or len(pinned) != 1:
+        errors.append('the release app module must build from exactly one git tag or archive')
+        return
+    source = pinned[0]
+    if source['type'] == 'git':
+        if not source.get('tag'):
+            errors.append('the release git source must name the release "tag"')
+        if 'branch' in source:
+            errors.append('the release git source must not follow a branch')
+        check_git_pin(source, source_root, errors)
+    if '-Dbuildtype=release' not in app.get('config-opts', []):
+        errors.append('the app module must be configured with -Dbuildtype=release')
+    if '-Ddevelopment=true' in app.get('config-opts', []):
+        errors.append('the release must not be the development flavour')
+
+
+def check_devel_app(app, manifest_path, source_root, errors):
     dirs = [s for s in app.get('sources', []) if isinstance(s, dict) and s.get('type') == 'dir']
-    if len(dirs) != 1:
-        errors.append('the app module must build from one local "dir" source')
+    if len(dirs) != 1 or len(app.get('sources', [])) != 1:
+        errors.append('the development app module must build from one local "dir" source')
     else:
         tree = os.path.normpath(os.path.join(os.path.dirname(manifest_path), dirs[0]['path']))
         if os.path.realpath(tree) != os.path.realpath(source_root):
             errors.append(f'the app source dir resolves to {tree}, not the project root')
-    if '-Dbuildtype=release' not in app.get('config-opts', []):
-        errors.append('the app module must be configured with -Dbuildtype=release')
+    if '-Ddevelopment=true' not in app.get('config-opts', []):
+        errors.append('the development app module must be configured with -Ddevelopment=true')
+
+
+def check(manifest_path, kind, app_id, source_root, release_path=None):
+    errors = []
+    try:
+        manifest = load(manifest_path)
+    except (OSError, ValueError) as e:
+        return [f'cannot read {manifest_path}: {e}']
+
+    manifest_id = manifest.get('id', manifest.get('app-id'))
+    if manifest_id != app_id:
+        errors.append(f'id is "{manifest_id}", expected "{app_id}"')
+    if 'id' in manifest and 'app-id' in manifest:
+        errors.append('use either "id" or "app-id", not both')
+    check_runtime(manifest, errors)
+
+    finish_args = manifest.get('finish-args')
+    if not isinstance(finish_args, list) or sorted(finish_args) != sorted(EXPECTED_FINISH_ARGS) \
+       or len(set(finish_args)) != len(finish_args):
+        errors.append(f'finish-args must be exactly {EXPECTED_FINISH_ARGS}, got {finish_args}')
+
+    modules = manifest.get('modules')
+    if not isinstance(modules, list) or not modules:
+        return errors + ['modules must be a non-empty list']
+    check_modules(modules, errors)
+
+    app = modules[-1] if isinstance(modules[-1], dict) else {}
+    if app.get('name') != 'tulbur' or app.get('buildsystem') != 'meson':
+        errors.append('the last module must be "tulbur" built with meson')
+    if kind == 'release':
+        for module in modules:
+            if isinstance(module, dict) and any(isinstance(s, dict) and s.get('type') == 'dir'
+                                                for s in module.get('sources', [])):
+                errors.append(f'module "{module.get("name")}": a release never builds a "dir"')
+        check_release_app(app, source_root, errors)
+    else:
+        check_devel_app(app, manifest_path, source_root, errors)
+        if release_path:
+            try:
+                release = load(release_path)
+            except (OSError, ValueError) as e:
+                return errors + [f'cannot read {release_path}: {e}']
+            if manifest.get('runtime-version') != release.get('runtime-version'):
+                errors.append('the development manifest must use the release\'s runtime-version')
     return errors
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Check the Flatpak manifest offline.")
+    parser = argparse.ArgumentParser(description="Check a Flatpak manifest offline.")
     parser.add_argument('manifest')
-    parser.add_argument('--app-id', default='io.github.tulbur.Tulbur')
+    parser.add_argument('--kind', choices=('release', 'devel'), default='release')
+    parser.add_argument('--app-id')
     parser.add_argument('--source-root', required=True)
+    parser.add_argument('--release-manifest',
+                        help='for --kind devel: the release manifest whose runtime it must share')
     args = parser.parse_args()
+    app_id = args.app_id or ('io.github.tulbur.Tulbur' if args.kind == 'release'
+                             else 'io.github.tulbur.Tulbur.Devel')
 
-    errors = check(args.manifest, args.app_id, args.source_root)
+    errors = check(args.manifest, args.kind, app_id, args.source_root, args.release_manifest)
     for error in errors:
         print(f'{args.manifest}: {error}', file=sys.stderr)
     if errors:
