@@ -54,7 +54,13 @@ static const TbCliCommand commands[] = {
   { "export csv", NULL,
     N_("Export payments as CSV (RFC 4180, UTF-8)"),
     N_("Dates are local calendar days; --to includes the whole day. Without --out the CSV "
-       "goes to standard output."),
+       "goes to standard output.\n"
+       "By default the CSV is for scripts: RFC 4180, UTF-8 without a byte order mark, every "
+       "cell as it is in the ledger (refunds are negative amounts). With --for-spreadsheet "
+       "it starts with a UTF-8 byte order mark, so that Excel reads Cyrillic, and a text "
+       "cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
+       "quote, so that no spreadsheet runs it as a formula; numbers, negative ones "
+       "included, stay numbers."),
     tb_cli_export_csv },
   { "qpay invoice", N_("BILL"),
     N_("Make (or show again) the QPay QR for a bill"),

@@ -1215,6 +1215,109 @@ test_db_location (Fixture       *f,
   assert_user_error (bad_dir);
 }
 
+/* A refund (a negative amount) written the way the ledger writes one. */
+static void
+insert_refund (const char *db,
+               gint64      bill_id,
+               const char *reference)
+{
+  sqlite3 *conn = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &conn, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (conn, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (conn,
+                                       "INSERT INTO payments (bill_id, method, amount, reference, "
+                                       "provider_txn_id, refund_of, created_us) "
+                                       "SELECT bill_id, method, -500000, ?1, 'refund-' || "
+                                       "(SELECT count(*) FROM payments), id, created_us + 1 "
+                                       "FROM payments WHERE bill_id = ?2 AND refund_of IS NULL",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bill_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (conn);
+}
+
+/* The column @name of the record @row. */
+static const char *
+csv_cell (GPtrArray  *records,
+          guint       row,
+          const char *name)
+{
+  char **header = g_ptr_array_index (records, 0);
+  char **record = g_ptr_array_index (records, row);
+
+  for (guint i = 0; header[i] != NULL; i++)
+    if (g_str_has_suffix (header[i], name) && strlen (header[i]) <= strlen (name) + 3)
+      return record[i];
+  g_error ("no column %s", name);
+  return NULL;
+}
+
+/* The plain CSV keeps every cell as it is (scripts read refunds as negative numbers); the
+ * spreadsheet form has a BOM and quotes formula-like text, but not negative numbers. */
+static void
+test_export_spreadsheet (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *bill = NULL;
+  g_autoptr(Run) made = NULL;
+  g_autoptr(Run) pay = NULL;
+  g_autoptr(Run) plain = NULL;
+  g_autoptr(Run) sheet = NULL;
+  g_autoptr(Run) help = NULL;
+  g_autoptr(GPtrArray) plain_records = NULL;
+  g_autoptr(GPtrArray) sheet_records = NULL;
+  const char *formulas[] = { "=HYPERLINK(\"http://x\")", "+7", "-2+3", "@SUM(A1)", "\tTab",
+                             "\rCR" };
+
+  customer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              add_customer (f, "=cmd|' /C calc'!A0 Бат", NULL, NULL));
+  made = cli (f, "bill", "new", "--customer", customer, NULL);
+  assert_ok (made);
+  bill = g_strstrip (g_strdup (made->out));
+  add_line (f, bill, "Үзлэг", "1", "100 000");
+  pay = cli (f, "pay", bill, "--method", "cash", "--amount", "10 000", "--ref", "@SUM(A1)", NULL);
+  assert_ok (pay);
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    insert_refund (f->db, bill_id_of (f, bill), formulas[i]);
+
+  plain = cli (f, "export", "csv", NULL);
+  assert_ok (plain);
+  g_assert_true (g_str_has_prefix (plain->out, "payment_id,"));
+  plain_records = parse_csv (plain->out, plain->out_len);
+  g_assert_cmpuint (plain_records->len, ==, 2 + G_N_ELEMENTS (formulas));
+  g_assert_cmpstr (csv_cell (plain_records, 1, "customer"), ==, "=cmd|' /C calc'!A0 Бат");
+  g_assert_cmpstr (csv_cell (plain_records, 1, "reference"), ==, "@SUM(A1)");
+  g_assert_cmpstr (csv_cell (plain_records, 2, "amount"), ==, "-5000.00");
+
+  sheet = cli (f, "export", "csv", "--for-spreadsheet", NULL);
+  assert_ok (sheet);
+  g_assert_true (g_str_has_prefix (sheet->out, "\xef\xbb\xbfpayment_id,"));
+  g_assert_true (g_utf8_validate (sheet->out, sheet->out_len, NULL));
+  sheet_records = parse_csv (sheet->out + 3, sheet->out_len - 3);
+  g_assert_cmpuint (sheet_records->len, ==, plain_records->len);
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "customer"), ==, "'=cmd|' /C calc'!A0 Бат");
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "reference"), ==, "'@SUM(A1)");
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "amount"), ==, "10000.00");
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    {
+      g_autofree char *quoted = g_strconcat ("'", formulas[i], NULL);
+
+      g_assert_cmpstr (csv_cell (sheet_records, 2 + i, "reference"), ==, quoted);
+      g_assert_cmpstr (csv_cell (plain_records, 2 + i, "reference"), ==, formulas[i]);
+      /* A negative number is not a formula: it stays a number the sheet can add up. */
+      g_assert_cmpstr (csv_cell (sheet_records, 2 + i, "amount"), ==, "-5000.00");
+    }
+
+  help = cli (f, "export", "csv", "--help", NULL);
+  assert_ok (help);
+  g_assert_nonnull (strstr (help->out, "--for-spreadsheet"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1234,6 +1337,7 @@ main (int    argc,
   ADD ("list", test_list);
   ADD ("export-csv", test_export_csv);
   ADD ("export-day-bounds", test_export_day_bounds);
+  ADD ("export-spreadsheet", test_export_spreadsheet);
   ADD ("db-location", test_db_location);
 #undef ADD
 
