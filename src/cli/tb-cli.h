@@ -69,6 +69,14 @@ GQuark      tb_cli_error_quark        (void);
 const TbCliCommand *tb_cli_get_commands (guint *n_commands);
 
 /* ---- tb-cli-common.c ---- */
+/* Called first in main (): g_print () and g_printerr () escape control characters, ANSI
+ * escapes and bidi overrides (a line break stays a line break); log messages, debug ones
+ * included, go to stderr only; no core dumps and, on Linux, not dumpable (no ptrace by the
+ * same user), so the secret and tokens stay out of core files. */
+void        tb_cli_setup_process      (void);
+/* @text with every control character (line breaks too) written as \xNN or \uNNNN: for
+ * ledger text (names, descriptions, references) on one line of human-readable output. */
+char       *tb_cli_escape             (const char         *text);
 void        tb_cli_clear              (TbCli           *cli);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TbCli, tb_cli_clear)
 

@@ -333,6 +333,7 @@ main (int    argc,
     G_OPTION_ENTRY_NULL
   };
 
+  tb_cli_setup_process ();
   setlocale (LC_ALL, "");
   /* TULBUR_LOCALEDIR lets an uninstalled build (build-aux/tulbur-dev run) use the catalogues
    * it compiled, so LANGUAGE=mn works before `meson install`. */

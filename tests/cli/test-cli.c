@@ -1318,6 +1318,60 @@ test_export_spreadsheet (Fixture       *f,
   g_assert_nonnull (strstr (help->out, "--for-spreadsheet"));
 }
 
+/* Ledger text reaches the terminal escaped: a name cannot recolour, retitle or clear it. */
+static void
+test_terminal_escapes (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *evil = "Evil\033[31mRed\007";
+  g_autofree char *customer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               add_customer (f, evil, NULL, NULL));
+  g_autoptr(Run) made = cli (f, "bill", "new", "--customer", customer, NULL);
+  g_autofree char *bill = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  JsonObject *object;
+
+  assert_ok (made);
+  bill = g_strstrip (g_strdup (made->out));
+  add_line (f, bill, "Title\033]0;pwned\007\r\n2. Fake line", "1", "100");
+
+  show = cli (f, "bill", "show", bill, NULL);
+  assert_ok (show);
+  g_assert_null (strchr (show->out, '\033'));
+  g_assert_null (strchr (show->out, '\007'));
+  g_assert_null (strchr (show->out, '\r'));
+  g_assert_nonnull (strstr (show->out, "Evil\\x1b[31mRed\\x07"));
+  g_assert_nonnull (strstr (show->out, "Title\\x1b]0;pwned\\x07\\x0d\\x0a2. Fake line"));
+
+  list = cli (f, "bill", "list", NULL);
+  assert_ok (list);
+  g_assert_null (strchr (list->out, '\033'));
+  g_assert_nonnull (strstr (list->out, "Evil\\x1b[31mRed\\x07"));
+
+  /* JSON escapes them the JSON way, and the value reads back as it was stored. */
+  shown = show_json (f, bill);
+  object = json_object_get_object_member (json_node_get_object (shown), "customer");
+  g_assert_cmpstr (member_string (object, "name"), ==, evil);
+}
+
+/* Debug messages never land in stdout, where they would break the JSON. */
+static void
+test_debug_stays_off_stdout (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *env[] = { "G_MESSAGES_DEBUG", "all", NULL };
+  g_autofree char *bill = new_bill (f);
+  g_autoptr(Run) run = cli_env (f, env, "--db", f->db, "bill", "show", bill, "--json", NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "Opening the ledger"));
+  root = parse_json_object (run->out);
+  g_assert_cmpstr (member_string (json_node_get_object (root), "number"), ==, bill);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1338,6 +1392,8 @@ main (int    argc,
   ADD ("export-csv", test_export_csv);
   ADD ("export-day-bounds", test_export_day_bounds);
   ADD ("export-spreadsheet", test_export_spreadsheet);
+  ADD ("terminal-escapes", test_terminal_escapes);
+  ADD ("debug-stays-off-stdout", test_debug_stays_off_stdout);
   ADD ("db-location", test_db_location);
 #undef ADD
 
