@@ -1372,6 +1372,35 @@ test_debug_stays_off_stdout (Fixture       *f,
   g_assert_cmpstr (member_string (json_node_get_object (root), "number"), ==, bill);
 }
 
+/* `tulbur --version` answers without a display, a bus or a window. */
+static void
+test_app_version (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("TULBUR_APP"), "--version", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (argv[0]);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent",
+                                TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (out, ==, "tulbur " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (err, ==, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1394,6 +1423,7 @@ main (int    argc,
   ADD ("export-spreadsheet", test_export_spreadsheet);
   ADD ("terminal-escapes", test_terminal_escapes);
   ADD ("debug-stays-off-stdout", test_debug_stays_off_stdout);
+  ADD ("app-version", test_app_version);
   ADD ("db-location", test_db_location);
 #undef ADD
 
