@@ -164,6 +164,36 @@ tb_cli_clear (TbCli *cli)
   cli->command = NULL;
 }
 
+void
+tb_cli_option_free (TbCliOption *option)
+{
+  g_free (option->long_name);
+  g_free (option->description);
+  g_free (option->arg_description);
+  g_free (option);
+}
+
+void
+tb_cli_options_add (GPtrArray          *options,
+                    const GOptionEntry *entries)
+{
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      TbCliOption *option;
+
+      if (e->flags & G_OPTION_FLAG_HIDDEN)
+        continue;
+      option = g_new0 (TbCliOption, 1);
+      option->long_name = g_strdup (e->long_name);
+      option->short_name = e->short_name;
+      option->takes_value = e->arg != G_OPTION_ARG_NONE;
+      option->is_file = e->arg == G_OPTION_ARG_FILENAME;
+      option->description = g_strdup (e->description);
+      option->arg_description = g_strdup (e->arg_description);
+      g_ptr_array_add (options, option);
+    }
+}
+
 gboolean
 tb_cli_parse_options (TbCli              *cli,
                       const GOptionEntry *entries,
@@ -191,6 +221,15 @@ tb_cli_parse_options (TbCli              *cli,
 
   g_assert (command != NULL);
   g_assert (args != NULL && *args != NULL && (*args)[0] != NULL);
+
+  if (cli->dumped != NULL)
+    {
+      if (entries != NULL)
+        tb_cli_options_add (cli->dumped, entries);
+      tb_cli_options_add (cli->dumped, common_entries);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "options dumped");
+      return FALSE;
+    }
 
   context = g_option_context_new (command->parameter_string != NULL
                                   ? _(command->parameter_string) : NULL);

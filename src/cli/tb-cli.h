@@ -61,7 +61,32 @@ struct _TbCli
   TbLedger           *ledger;      /* opened by tb_cli_get_ledger () on first use */
   TbStack            *stack;       /* made by tb_cli_get_stack () on first use */
   const TbCliCommand *command;     /* the command being run */
+  GPtrArray          *dumped;      /* set by tb-cli-docs.c: tb_cli_parse_options () adds the
+                                    * command's TbCliOptions here and stops the command */
 };
+
+/* One option of a command, as its GOptionEntry table has it (for the man page and the
+ * bash completion, tb-cli-docs.c). */
+typedef struct
+{
+  char     *long_name;
+  char      short_name;
+  gboolean  takes_value;
+  gboolean  is_file;
+  char     *description;       /* untranslated */
+  char     *arg_description;   /* untranslated, or NULL */
+} TbCliOption;
+
+void        tb_cli_option_free        (TbCliOption        *option);
+/* Appends @entries (up to G_OPTION_ENTRY_NULL, hidden ones left out) to @options. */
+void        tb_cli_options_add        (GPtrArray          *options,
+                                       const GOptionEntry *entries);
+
+/* ---- tb-cli-docs.c ---- */
+/* The man page (roff) and the bash completion script, from the command table, the global
+ * @entries of main () and each command's own options (run in the dump mode above). */
+char       *tb_cli_docs_man           (const GOptionEntry *global_entries);
+char       *tb_cli_docs_bash          (const GOptionEntry *global_entries);
 
 GQuark      tb_cli_error_quark        (void);
 

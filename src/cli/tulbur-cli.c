@@ -323,6 +323,8 @@ main (int    argc,
   g_autofree char *name = NULL;
   const TbCliCommand *command;
   gboolean version = FALSE;
+  gboolean dump_man = FALSE;
+  gboolean dump_bash = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &cli.db_path,
       N_("The ledger file"), N_("FILE") },
@@ -330,6 +332,9 @@ main (int    argc,
       N_("Print JSON instead of text"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Print the version and exit"), NULL },
+    /* For the build: the man page and the bash completion (tb-cli-docs.c). */
+    { "dump-man", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dump_man, NULL, NULL },
+    { "dump-bash-completion", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dump_bash, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -366,6 +371,14 @@ main (int    argc,
     {
       print_usage_error ("tulbur-cli", error->message);
       return TB_CLI_EXIT_USAGE;
+    }
+
+  if (dump_man || dump_bash)
+    {
+      g_autofree char *text = dump_man ? tb_cli_docs_man (entries) : tb_cli_docs_bash (entries);
+
+      fputs (text, stdout);
+      return fflush (stdout) == 0 && !ferror (stdout) ? TB_CLI_EXIT_OK : TB_CLI_EXIT_ERROR;
     }
 
   if (version)

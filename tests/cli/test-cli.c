@@ -1401,6 +1401,198 @@ test_app_version (Fixture       *f,
   g_assert_cmpstr (err, ==, "");
 }
 
+/* The commands `tulbur-cli --help` lists ("bill show", "pay" …). */
+static GPtrArray *
+listed_commands (Fixture *f)
+{
+  g_autoptr(Run) help = cli_env (f, NULL, "--help", NULL);
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  gboolean in_list = FALSE;
+
+  assert_ok (help);
+  lines = g_strsplit (help->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *gap = strstr (lines[i], "   ");
+
+      if (g_str_equal (lines[i], "Commands:"))
+        in_list = TRUE;
+      else if (in_list && g_str_has_prefix (lines[i], "  ") && gap != NULL && gap > lines[i] + 2)
+        g_ptr_array_add (names, g_strndup (lines[i] + 2, gap - lines[i] - 2));
+      else if (in_list)
+        break;
+    }
+  g_assert_cmpuint (names->len, >=, 16);
+  return names;
+}
+
+/* The long options `tulbur-cli COMMAND --help` describes, but the --help ones. */
+static GPtrArray *
+listed_flags (Fixture    *f,
+              const char *command)
+{
+  g_autofree char *line = g_strdup_printf ("tulbur-cli %s --help", command);
+  g_auto(GStrv) argv = g_strsplit (line, " ", -1);
+  g_autoptr(Run) help = run_argv (f, NULL, (const char * const *) argv + 1);
+  g_autoptr(GRegex) regex = g_regex_new ("^ +(?:-\\w, )?(--[a-z][a-z-]*)", G_REGEX_MULTILINE,
+                                         0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  GPtrArray *flags = g_ptr_array_new_with_free_func (g_free);
+
+  assert_ok (help);
+  for (g_regex_match (regex, help->out, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      char *flag = g_match_info_fetch (match, 1);
+
+      if (g_str_has_prefix (flag, "--help"))
+        g_free (flag);
+      else
+        g_ptr_array_add (flags, flag);
+    }
+  g_assert_cmpuint (flags->len, >=, 2);   /* --db and --json at least */
+  return flags;
+}
+
+static char *
+read_roff (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *plain;
+
+  g_assert_nonnull (path);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  plain = g_string_new (text);
+  g_string_replace (plain, "\\-", "-", 0);
+  g_string_replace (plain, "\\fB", "", 0);
+  g_string_replace (plain, "\\fI", "", 0);
+  g_string_replace (plain, "\\fR", "", 0);
+  return g_string_free (plain, FALSE);
+}
+
+/* The installed man page has a section for every command with every flag of its --help. */
+static void
+test_man_page (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *man = read_roff (g_getenv ("TULBUR_CLI_MAN"));
+  g_autoptr(GPtrArray) commands = listed_commands (f);
+
+  g_assert_true (g_str_has_prefix (man, ".TH TULBUR-CLI 1 "));
+  g_assert_nonnull (strstr (man, "\n--db FILE\n"));
+  g_assert_nonnull (strstr (man, "\n--version\n"));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const char *name = g_ptr_array_index (commands, i);
+      g_autofree char *heading = g_strdup_printf ("\n.SS \"tulbur-cli %s [OPTION", name);
+      g_autoptr(GPtrArray) flags = listed_flags (f, name);
+      const char *section = strstr (man, heading);
+      const char *next;
+      g_autofree char *body = NULL;
+
+      if (section == NULL)
+        g_error ("the man page has no section for %s", name);
+      section += strlen (heading);
+      next = strstr (section, "\n.S");
+      body = next != NULL ? g_strndup (section, next - section) : g_strdup (section);
+      for (guint j = 0; j < flags->len; j++)
+        {
+          g_autofree char *entry = g_strdup_printf ("\n.TP\n%s", (char *) flags->pdata[j]);
+
+          if (strstr (body, entry) == NULL)
+            g_error ("the man page does not list %s of %s", (char *) flags->pdata[j], name);
+        }
+    }
+}
+
+/* What the completion script offers after @words (the last one is being typed). */
+static char *
+complete (const char * const *words)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "bash");
+  g_ptr_array_add (argv, (gpointer) "--norc");
+  g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer) "source \"$1\" && shift && COMP_WORDS=(\"$@\") && "
+                                    "COMP_CWORD=$(($# - 1)) && _tulbur_cli && "
+                                    "printf '%s\\n' \"${COMPREPLY[@]}\"");
+  g_ptr_array_add (argv, (gpointer) "bash");
+  g_ptr_array_add (argv, (gpointer) g_getenv ("TULBUR_CLI_COMPLETION"));
+  for (guint i = 0; words[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) words[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_nonnull (g_getenv ("TULBUR_CLI_COMPLETION"));
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static void
+assert_offers (const char *offered,
+               const char *word)
+{
+  g_autofree char *line = g_strdup_printf ("\n%s\n", word);
+  g_autofree char *all = g_strdup_printf ("\n%s", offered);
+
+  if (strstr (all, line) == NULL)
+    g_error ("completion does not offer %s; it offers:\n%s", word, offered);
+}
+
+/* bash completion offers every command, every verb of a group and every flag of a command. */
+static void
+test_bash_completion (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) commands = listed_commands (f);
+  const char *top_words[] = { "tulbur-cli", "", NULL };
+  const char *db_words[] = { "tulbur-cli", "--db", "", NULL };
+  g_autofree char *top = complete (top_words);
+  g_autofree char *after_db = complete (db_words);
+
+  assert_offers (top, "--json");
+  g_assert_null (strstr (after_db, "--json"));   /* a file name comes after --db */
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const char *name = g_ptr_array_index (commands, i);
+      g_auto(GStrv) parts = g_strsplit (name, " ", 2);
+      g_autoptr(GPtrArray) flags = listed_flags (f, name);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) words = NULL;
+      g_autofree char *offered = NULL;
+
+      assert_offers (top, parts[0]);
+      if (parts[1] != NULL)
+        {
+          const char *verb_words[] = { "tulbur-cli", "--json", parts[0], "", NULL };
+          g_autofree char *verbs = complete (verb_words);
+
+          assert_offers (verbs, parts[1]);
+        }
+
+      g_strv_builder_add (builder, "tulbur-cli");
+      g_strv_builder_add_many (builder, "--db", "x.db", NULL);
+      for (guint j = 0; parts[j] != NULL; j++)
+        g_strv_builder_add (builder, parts[j]);
+      g_strv_builder_add (builder, "--");
+      words = g_strv_builder_end (builder);
+      offered = complete ((const char * const *) words);
+      for (guint j = 0; j < flags->len; j++)
+        assert_offers (offered, flags->pdata[j]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1424,6 +1616,8 @@ main (int    argc,
   ADD ("terminal-escapes", test_terminal_escapes);
   ADD ("debug-stays-off-stdout", test_debug_stays_off_stdout);
   ADD ("app-version", test_app_version);
+  ADD ("man-page", test_man_page);
+  ADD ("bash-completion", test_bash_completion);
   ADD ("db-location", test_db_location);
 #undef ADD
 
