@@ -163,3 +163,21 @@ tb_ledger_export_payments_csv_form (TbLedger  *self,
     return _tb_ledger_read_fail (self, error, "export");
   return TRUE;
 }
+
+gboolean
+tb_ledger_export_payments_file (TbLedger   *self,
+                                gint64      from_us,
+                                gint64      to_us,
+                                TbCsvForm   form,
+                                const char *path,
+                                GError    **error)
+{
+  g_autoptr(GString) csv = g_string_new (NULL);
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!tb_ledger_export_payments_csv_form (self, from_us, to_us, form, csv, error))
+    return FALSE;
+  return g_file_set_contents_full (path, csv->str, csv->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
+}

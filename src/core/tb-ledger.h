@@ -545,6 +545,15 @@ gboolean    tb_ledger_export_payments_csv_form (TbLedger  *self,
                                                 GString   *out,
                                                 GError   **error);
 
+/* The payments CSV in @form written to @path whole or not at all, readable by the user only
+ * (it lists every payment). For the window's Export Payments…: call it in a worker thread. */
+gboolean    tb_ledger_export_payments_file (TbLedger   *self,
+                                            gint64      from_us,
+                                            gint64      to_us,
+                                            TbCsvForm   form,
+                                            const char *path,
+                                            GError    **error);
+
 /* ---- audit ---- */
 typedef struct
 {
