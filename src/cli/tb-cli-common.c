@@ -5,7 +5,12 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/resource.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -13,6 +18,92 @@
 #include "tb-cli.h"
 
 G_DEFINE_QUARK (tb-cli-error-quark, tb_cli_error)
+
+/* Characters that move the cursor, recolour, retitle the terminal or reorder text: C0 and C1
+ * controls, DEL, and the bidirectional overrides ("Trojan Source"). */
+static gboolean
+is_unsafe_char (gunichar c,
+                gboolean keep_newline)
+{
+  if (c == '\n')
+    return !keep_newline;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x200e || c == 0x200f ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static char *
+escape_text (const char *text,
+             gboolean    keep_newline)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!is_unsafe_char (c, keep_newline))
+        g_string_append_unichar (out, c);
+      else if (c < 0x80)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+tb_cli_escape (const char *text)
+{
+  return text != NULL ? escape_text (text, FALSE) : NULL;
+}
+
+/* What g_print () and g_printerr () write: everything but the line breaks escaped, then in
+ * the terminal's charset, as GLib's own handler does. */
+static void
+write_escaped (FILE       *stream,
+               const char *string)
+{
+  g_autofree char *safe = escape_text (string, TRUE);
+  g_autofree char *converted = NULL;
+  const char *charset;
+
+  if (!g_get_console_charset (&charset))
+    converted = g_convert_with_fallback (safe, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+  fputs (converted != NULL ? converted : safe, stream);
+  fflush (stream);
+}
+
+static void
+print_escaped (const char *string)
+{
+  write_escaped (stdout, string);
+}
+
+static void
+printerr_escaped (const char *string)
+{
+  write_escaped (stderr, string);
+}
+
+void
+tb_cli_setup_process (void)
+{
+  struct rlimit no_core = { 0, 0 };
+
+  /* Data from the ledger never reaches the terminal as escape sequences. */
+  g_set_print_handler (print_escaped);
+  g_set_printerr_handler (printerr_escaped);
+  /* G_MESSAGES_DEBUG output on stderr only: stdout is the command's answer (JSON, CSV). */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  /* The QPay secret, tokens and decrypted personal data live in this process's memory: no
+   * core file, and (on Linux) no ptrace attach by other processes of the same user. */
+  setrlimit (RLIMIT_CORE, &no_core);
+#ifdef __linux__
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
 
 /* Set from whichever thread finalizes the object; shared with the waiter, which may give up
  * first. */
@@ -73,6 +164,36 @@ tb_cli_clear (TbCli *cli)
   cli->command = NULL;
 }
 
+void
+tb_cli_option_free (TbCliOption *option)
+{
+  g_free (option->long_name);
+  g_free (option->description);
+  g_free (option->arg_description);
+  g_free (option);
+}
+
+void
+tb_cli_options_add (GPtrArray          *options,
+                    const GOptionEntry *entries)
+{
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      TbCliOption *option;
+
+      if (e->flags & G_OPTION_FLAG_HIDDEN)
+        continue;
+      option = g_new0 (TbCliOption, 1);
+      option->long_name = g_strdup (e->long_name);
+      option->short_name = e->short_name;
+      option->takes_value = e->arg != G_OPTION_ARG_NONE;
+      option->is_file = e->arg == G_OPTION_ARG_FILENAME;
+      option->description = g_strdup (e->description);
+      option->arg_description = g_strdup (e->arg_description);
+      g_ptr_array_add (options, option);
+    }
+}
+
 gboolean
 tb_cli_parse_options (TbCli              *cli,
                       const GOptionEntry *entries,
@@ -100,6 +221,15 @@ tb_cli_parse_options (TbCli              *cli,
 
   g_assert (command != NULL);
   g_assert (args != NULL && *args != NULL && (*args)[0] != NULL);
+
+  if (cli->dumped != NULL)
+    {
+      if (entries != NULL)
+        tb_cli_options_add (cli->dumped, entries);
+      tb_cli_options_add (cli->dumped, common_entries);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "options dumped");
+      return FALSE;
+    }
 
   context = g_option_context_new (command->parameter_string != NULL
                                   ? _(command->parameter_string) : NULL);
@@ -181,6 +311,7 @@ tb_cli_get_ledger (TbCli   *cli,
       g_mkdir_with_parents (dir, 0700);
     }
 
+  g_debug ("Opening the ledger %s", path);
   cli->ledger = tb_ledger_open (path, error);
   return cli->ledger;
 }

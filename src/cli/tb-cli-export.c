@@ -23,6 +23,7 @@ tb_cli_export_csv (TbCli    *cli,
   TbLedger *ledger;
   gint64 from_us = 0;
   gint64 to_us = 0;
+  gboolean for_spreadsheet = FALSE;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_arg,
       N_("First day (local time), such as 2026-03-01"), N_("YYYY-MM-DD") },
@@ -30,6 +31,8 @@ tb_cli_export_csv (TbCli    *cli,
       N_("Last day (local time), included"), N_("YYYY-MM-DD") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path,
       N_("Write the CSV to this file instead of standard output"), N_("FILE") },
+    { "for-spreadsheet", 0, 0, G_OPTION_ARG_NONE, &for_spreadsheet,
+      N_("For Excel or LibreOffice: a UTF-8 BOM, and formula-like text cells quoted"), NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -64,7 +67,9 @@ tb_cli_export_csv (TbCli    *cli,
     return FALSE;
 
   csv = g_string_new (NULL);
-  if (!tb_ledger_export_payments_csv (ledger, from_us, to_us, csv, error))
+  if (!tb_ledger_export_payments_csv_form (ledger, from_us, to_us,
+                                           for_spreadsheet ? TB_CSV_SPREADSHEET : TB_CSV_PLAIN,
+                                           csv, error))
     return FALSE;
 
   if (out_path == NULL)

@@ -71,12 +71,32 @@ tb_cli_pad (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* @rows with every cell escaped (tb_cli_escape): a line break in a name stays on its row. */
+static GPtrArray *
+escape_rows (GPtrArray *rows,
+             guint      n_columns)
+{
+  GPtrArray *safe = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+      char **copy = g_new0 (char *, n_columns + 1);
+
+      for (guint c = 0; c < n_columns; c++)
+        copy[c] = tb_cli_escape (row[c]);
+      g_ptr_array_add (safe, copy);
+    }
+  return safe;
+}
+
 void
-tb_cli_print_table (GPtrArray      *rows,
+tb_cli_print_table (GPtrArray      *raw_rows,
                     const gboolean *right,
                     guint           n_columns)
 {
   g_autofree guint *width = g_new0 (guint, n_columns);
+  g_autoptr(GPtrArray) rows = escape_rows (raw_rows, n_columns);
 
   for (guint r = 0; r < rows->len; r++)
     {
@@ -242,6 +262,7 @@ print_line (const TbBillLine *line,
   g_autofree char *quantity = tb_quantity_format (line->quantity_milli);
   g_autofree char *price = tb_money_format (line->unit_price, currency);
   g_autofree char *amount = tb_money_format (line->amount, currency);
+  g_autofree char *description = tb_cli_escape (line->description);
   g_autoptr(GString) flags = g_string_new (NULL);
 
   if (!line->vat)
@@ -260,7 +281,7 @@ print_line (const TbBillLine *line,
       g_string_append_printf (flags, _("code %s"), line->classification_code);
     }
 
-  g_print ("  %d. %s: %s × %s = %s", line->position, line->description, quantity, price, amount);
+  g_print ("  %d. %s: %s × %s = %s", line->position, description, quantity, price, amount);
   if (flags->len > 0)
     g_print (" (%s)", flags->str);
   g_print ("\n");
@@ -272,11 +293,12 @@ print_payment (const TbPayment *payment,
 {
   g_autofree char *when = tb_cli_format_local (payment->created_us);
   g_autofree char *amount = tb_money_format (payment->amount, currency);
+  g_autofree char *reference = tb_cli_escape (payment->reference);
 
   g_print ("  %s  %s  %s", when, tb_payment_method_to_label (payment->method), amount);
   if (payment->reference != NULL)
     /* TRANSLATORS: short for "reference", before a card slip number */
-    g_print ("  %s %s", _("ref."), payment->reference);
+    g_print ("  %s %s", _("ref."), reference);
   g_print ("\n");
 }
 
@@ -290,17 +312,22 @@ tb_cli_print_bill (const TbBill *bill)
                                                bill->currency);
   g_autofree char *paid = tb_money_format (bill->paid, bill->currency);
   g_autofree char *due = tb_money_format (tb_bill_get_due (bill), bill->currency);
+  /* Ledger text: no terminal escapes, and no line break that could fake a line. */
+  g_autofree char *number = tb_cli_escape (bill->number);
+  g_autofree char *customer = tb_cli_escape (bill->customer_name);
+  g_autofree char *note = tb_cli_escape (bill->note);
+  g_autofree char *void_reason = tb_cli_escape (bill->void_reason);
 
   /* TRANSLATORS: "Bill 1042: Partly paid" */
-  g_print (_("Bill %s: %s"), bill->number, tb_bill_status_to_label (bill->status));
+  g_print (_("Bill %s: %s"), number, tb_bill_status_to_label (bill->status));
   g_print ("\n");
-  if (bill->customer_name != NULL)
-    g_print ("%s %s\n", _("Customer:"), bill->customer_name);
+  if (customer != NULL)
+    g_print ("%s %s\n", _("Customer:"), customer);
   g_print ("%s %s\n", _("Created:"), created);
-  if (bill->note != NULL && bill->note[0] != '\0')
-    g_print ("%s %s\n", _("Note:"), bill->note);
-  if (bill->void_reason != NULL && bill->void_reason[0] != '\0')
-    g_print ("%s %s\n", _("Void reason:"), bill->void_reason);
+  if (note != NULL && note[0] != '\0')
+    g_print ("%s %s\n", _("Note:"), note);
+  if (void_reason != NULL && void_reason[0] != '\0')
+    g_print ("%s %s\n", _("Void reason:"), void_reason);
 
   if (bill->lines != NULL && bill->lines->len > 0)
     {

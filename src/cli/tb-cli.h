@@ -61,7 +61,32 @@ struct _TbCli
   TbLedger           *ledger;      /* opened by tb_cli_get_ledger () on first use */
   TbStack            *stack;       /* made by tb_cli_get_stack () on first use */
   const TbCliCommand *command;     /* the command being run */
+  GPtrArray          *dumped;      /* set by tb-cli-docs.c: tb_cli_parse_options () adds the
+                                    * command's TbCliOptions here and stops the command */
 };
+
+/* One option of a command, as its GOptionEntry table has it (for the man page and the
+ * bash completion, tb-cli-docs.c). */
+typedef struct
+{
+  char     *long_name;
+  char      short_name;
+  gboolean  takes_value;
+  gboolean  is_file;
+  char     *description;       /* untranslated */
+  char     *arg_description;   /* untranslated, or NULL */
+} TbCliOption;
+
+void        tb_cli_option_free        (TbCliOption        *option);
+/* Appends @entries (up to G_OPTION_ENTRY_NULL, hidden ones left out) to @options. */
+void        tb_cli_options_add        (GPtrArray          *options,
+                                       const GOptionEntry *entries);
+
+/* ---- tb-cli-docs.c ---- */
+/* The man page (roff) and the bash completion script, from the command table, the global
+ * @entries of main () and each command's own options (run in the dump mode above). */
+char       *tb_cli_docs_man           (const GOptionEntry *global_entries);
+char       *tb_cli_docs_bash          (const GOptionEntry *global_entries);
 
 GQuark      tb_cli_error_quark        (void);
 
@@ -69,6 +94,14 @@ GQuark      tb_cli_error_quark        (void);
 const TbCliCommand *tb_cli_get_commands (guint *n_commands);
 
 /* ---- tb-cli-common.c ---- */
+/* Called first in main (): g_print () and g_printerr () escape control characters, ANSI
+ * escapes and bidi overrides (a line break stays a line break); log messages, debug ones
+ * included, go to stderr only; no core dumps and, on Linux, not dumpable (no ptrace by the
+ * same user), so the secret and tokens stay out of core files. */
+void        tb_cli_setup_process      (void);
+/* @text with every control character (line breaks too) written as \xNN or \uNNNN: for
+ * ledger text (names, descriptions, references) on one line of human-readable output. */
+char       *tb_cli_escape             (const char         *text);
 void        tb_cli_clear              (TbCli           *cli);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TbCli, tb_cli_clear)
 

@@ -54,7 +54,13 @@ static const TbCliCommand commands[] = {
   { "export csv", NULL,
     N_("Export payments as CSV (RFC 4180, UTF-8)"),
     N_("Dates are local calendar days; --to includes the whole day. Without --out the CSV "
-       "goes to standard output."),
+       "goes to standard output.\n"
+       "By default the CSV is for scripts: RFC 4180, UTF-8 without a byte order mark, every "
+       "cell as it is in the ledger (refunds are negative amounts). With --for-spreadsheet "
+       "it starts with a UTF-8 byte order mark, so that Excel reads Cyrillic, and a text "
+       "cell that begins with =, +, -, @, a tab or a carriage return starts with a single "
+       "quote, so that no spreadsheet runs it as a formula; numbers, negative ones "
+       "included, stay numbers."),
     tb_cli_export_csv },
   { "qpay invoice", N_("BILL"),
     N_("Make (or show again) the QPay QR for a bill"),
@@ -317,6 +323,8 @@ main (int    argc,
   g_autofree char *name = NULL;
   const TbCliCommand *command;
   gboolean version = FALSE;
+  gboolean dump_man = FALSE;
+  gboolean dump_bash = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &cli.db_path,
       N_("The ledger file"), N_("FILE") },
@@ -324,9 +332,13 @@ main (int    argc,
       N_("Print JSON instead of text"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       N_("Print the version and exit"), NULL },
+    /* For the build: the man page and the bash completion (tb-cli-docs.c). */
+    { "dump-man", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dump_man, NULL, NULL },
+    { "dump-bash-completion", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dump_bash, NULL, NULL },
     G_OPTION_ENTRY_NULL
   };
 
+  tb_cli_setup_process ();
   setlocale (LC_ALL, "");
   /* TULBUR_LOCALEDIR lets an uninstalled build (build-aux/tulbur-dev run) use the catalogues
    * it compiled, so LANGUAGE=mn works before `meson install`. */
@@ -359,6 +371,14 @@ main (int    argc,
     {
       print_usage_error ("tulbur-cli", error->message);
       return TB_CLI_EXIT_USAGE;
+    }
+
+  if (dump_man || dump_bash)
+    {
+      g_autofree char *text = dump_man ? tb_cli_docs_man (entries) : tb_cli_docs_bash (entries);
+
+      fputs (text, stdout);
+      return fflush (stdout) == 0 && !ferror (stdout) ? TB_CLI_EXIT_OK : TB_CLI_EXIT_ERROR;
     }
 
   if (version)

@@ -529,6 +529,31 @@ gboolean    tb_ledger_export_payments_csv (TbLedger  *self,
                                            GString   *out,
                                            GError   **error);
 
+typedef enum
+{
+  TB_CSV_PLAIN,        /* RFC 4180 for scripts: no BOM, cells as they are */
+  TB_CSV_SPREADSHEET,  /* UTF-8 BOM, and text cells that a spreadsheet would read as a
+                        * formula (= + - @ tab CR first) start with a single quote;
+                        * cells that are plain numbers (-12500.00) stay numbers */
+} TbCsvForm;
+
+/* As tb_ledger_export_payments_csv, in @form (which that function calls TB_CSV_PLAIN). */
+gboolean    tb_ledger_export_payments_csv_form (TbLedger  *self,
+                                                gint64     from_us,
+                                                gint64     to_us,
+                                                TbCsvForm  form,
+                                                GString   *out,
+                                                GError   **error);
+
+/* The payments CSV in @form written to @path whole or not at all, readable by the user only
+ * (it lists every payment). For the window's Export Payments…: call it in a worker thread. */
+gboolean    tb_ledger_export_payments_file (TbLedger   *self,
+                                            gint64      from_us,
+                                            gint64      to_us,
+                                            TbCsvForm   form,
+                                            const char *path,
+                                            GError    **error);
+
 /* ---- audit ---- */
 typedef struct
 {

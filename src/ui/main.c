@@ -8,6 +8,10 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/resource.h>
 
 #include "tb-application.h"
 
@@ -16,6 +20,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TbApplication) app = NULL;
+  struct rlimit no_core = { 0, 0 };
+
+  /* The QPay secret, tokens and decrypted personal data live in this process's memory: no
+   * core file, and (on Linux) not dumpable, which also refuses ptrace by the same user. */
+  setrlimit (RLIMIT_CORE, &no_core);
+#ifdef __linux__
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
   setlocale (LC_ALL, "");
   /* TULBUR_LOCALEDIR lets an uninstalled build (build-aux/tulbur-dev run) use the catalogues

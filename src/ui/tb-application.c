@@ -150,6 +150,20 @@ tb_application_finalize (GObject *object)
   G_OBJECT_CLASS (tb_application_parent_class)->finalize (object);
 }
 
+/* --version: print it and exit 0 before anything registers on the bus or opens a window. */
+static int
+tb_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("tulbur %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return G_APPLICATION_CLASS (tb_application_parent_class)->handle_local_options (application,
+                                                                                 options);
+}
+
 static void
 tb_application_class_init (TbApplicationClass *klass)
 {
@@ -161,11 +175,14 @@ tb_application_class_init (TbApplicationClass *klass)
   app_class->startup = tb_application_startup;
   app_class->activate = tb_application_activate;
   app_class->shutdown = tb_application_shutdown;
+  app_class->handle_local_options = tb_application_handle_local_options;
 }
 
 static void
 tb_application_init (TbApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Print the version and exit"), NULL);
 }
 
 TbApplication *

@@ -1215,6 +1215,384 @@ test_db_location (Fixture       *f,
   assert_user_error (bad_dir);
 }
 
+/* A refund (a negative amount) written the way the ledger writes one. */
+static void
+insert_refund (const char *db,
+               gint64      bill_id,
+               const char *reference)
+{
+  sqlite3 *conn = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &conn, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (conn, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (conn,
+                                       "INSERT INTO payments (bill_id, method, amount, reference, "
+                                       "provider_txn_id, refund_of, created_us) "
+                                       "SELECT bill_id, method, -500000, ?1, 'refund-' || "
+                                       "(SELECT count(*) FROM payments), id, created_us + 1 "
+                                       "FROM payments WHERE bill_id = ?2 AND refund_of IS NULL",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bill_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (conn);
+}
+
+/* The column @name of the record @row. */
+static const char *
+csv_cell (GPtrArray  *records,
+          guint       row,
+          const char *name)
+{
+  char **header = g_ptr_array_index (records, 0);
+  char **record = g_ptr_array_index (records, row);
+
+  for (guint i = 0; header[i] != NULL; i++)
+    if (g_str_has_suffix (header[i], name) && strlen (header[i]) <= strlen (name) + 3)
+      return record[i];
+  g_error ("no column %s", name);
+  return NULL;
+}
+
+/* The plain CSV keeps every cell as it is (scripts read refunds as negative numbers); the
+ * spreadsheet form has a BOM and quotes formula-like text, but not negative numbers. */
+static void
+test_export_spreadsheet (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *bill = NULL;
+  g_autoptr(Run) made = NULL;
+  g_autoptr(Run) pay = NULL;
+  g_autoptr(Run) plain = NULL;
+  g_autoptr(Run) sheet = NULL;
+  g_autoptr(Run) help = NULL;
+  g_autoptr(GPtrArray) plain_records = NULL;
+  g_autoptr(GPtrArray) sheet_records = NULL;
+  const char *formulas[] = { "=HYPERLINK(\"http://x\")", "+7", "-2+3", "@SUM(A1)", "\tTab",
+                             "\rCR" };
+
+  customer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              add_customer (f, "=cmd|' /C calc'!A0 Бат", NULL, NULL));
+  made = cli (f, "bill", "new", "--customer", customer, NULL);
+  assert_ok (made);
+  bill = g_strstrip (g_strdup (made->out));
+  add_line (f, bill, "Үзлэг", "1", "100 000");
+  pay = cli (f, "pay", bill, "--method", "cash", "--amount", "10 000", "--ref", "@SUM(A1)", NULL);
+  assert_ok (pay);
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    insert_refund (f->db, bill_id_of (f, bill), formulas[i]);
+
+  plain = cli (f, "export", "csv", NULL);
+  assert_ok (plain);
+  g_assert_true (g_str_has_prefix (plain->out, "payment_id,"));
+  plain_records = parse_csv (plain->out, plain->out_len);
+  g_assert_cmpuint (plain_records->len, ==, 2 + G_N_ELEMENTS (formulas));
+  g_assert_cmpstr (csv_cell (plain_records, 1, "customer"), ==, "=cmd|' /C calc'!A0 Бат");
+  g_assert_cmpstr (csv_cell (plain_records, 1, "reference"), ==, "@SUM(A1)");
+  g_assert_cmpstr (csv_cell (plain_records, 2, "amount"), ==, "-5000.00");
+
+  sheet = cli (f, "export", "csv", "--for-spreadsheet", NULL);
+  assert_ok (sheet);
+  g_assert_true (g_str_has_prefix (sheet->out, "\xef\xbb\xbfpayment_id,"));
+  g_assert_true (g_utf8_validate (sheet->out, sheet->out_len, NULL));
+  sheet_records = parse_csv (sheet->out + 3, sheet->out_len - 3);
+  g_assert_cmpuint (sheet_records->len, ==, plain_records->len);
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "customer"), ==, "'=cmd|' /C calc'!A0 Бат");
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "reference"), ==, "'@SUM(A1)");
+  g_assert_cmpstr (csv_cell (sheet_records, 1, "amount"), ==, "10000.00");
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    {
+      g_autofree char *quoted = g_strconcat ("'", formulas[i], NULL);
+
+      g_assert_cmpstr (csv_cell (sheet_records, 2 + i, "reference"), ==, quoted);
+      g_assert_cmpstr (csv_cell (plain_records, 2 + i, "reference"), ==, formulas[i]);
+      /* A negative number is not a formula: it stays a number the sheet can add up. */
+      g_assert_cmpstr (csv_cell (sheet_records, 2 + i, "amount"), ==, "-5000.00");
+    }
+
+  help = cli (f, "export", "csv", "--help", NULL);
+  assert_ok (help);
+  g_assert_nonnull (strstr (help->out, "--for-spreadsheet"));
+}
+
+/* Ledger text reaches the terminal escaped: a name cannot recolour, retitle or clear it. */
+static void
+test_terminal_escapes (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *evil = "Evil\033[31mRed\007";
+  g_autofree char *customer = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               add_customer (f, evil, NULL, NULL));
+  g_autoptr(Run) made = cli (f, "bill", "new", "--customer", customer, NULL);
+  g_autofree char *bill = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  JsonObject *object;
+
+  assert_ok (made);
+  bill = g_strstrip (g_strdup (made->out));
+  add_line (f, bill, "Title\033]0;pwned\007\r\n2. Fake line", "1", "100");
+
+  show = cli (f, "bill", "show", bill, NULL);
+  assert_ok (show);
+  g_assert_null (strchr (show->out, '\033'));
+  g_assert_null (strchr (show->out, '\007'));
+  g_assert_null (strchr (show->out, '\r'));
+  g_assert_nonnull (strstr (show->out, "Evil\\x1b[31mRed\\x07"));
+  g_assert_nonnull (strstr (show->out, "Title\\x1b]0;pwned\\x07\\x0d\\x0a2. Fake line"));
+
+  list = cli (f, "bill", "list", NULL);
+  assert_ok (list);
+  g_assert_null (strchr (list->out, '\033'));
+  g_assert_nonnull (strstr (list->out, "Evil\\x1b[31mRed\\x07"));
+
+  /* JSON escapes them the JSON way, and the value reads back as it was stored. */
+  shown = show_json (f, bill);
+  object = json_object_get_object_member (json_node_get_object (shown), "customer");
+  g_assert_cmpstr (member_string (object, "name"), ==, evil);
+}
+
+/* Debug messages never land in stdout, where they would break the JSON. */
+static void
+test_debug_stays_off_stdout (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *env[] = { "G_MESSAGES_DEBUG", "all", NULL };
+  g_autofree char *bill = new_bill (f);
+  g_autoptr(Run) run = cli_env (f, env, "--db", f->db, "bill", "show", bill, "--json", NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "Opening the ledger"));
+  root = parse_json_object (run->out);
+  g_assert_cmpstr (member_string (json_node_get_object (root), "number"), ==, bill);
+}
+
+/* `tulbur --version` answers without a display, a bus or a window. */
+static void
+test_app_version (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("TULBUR_APP"), "--version", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (argv[0]);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent",
+                                TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (out, ==, "tulbur " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (err, ==, "");
+}
+
+/* The commands `tulbur-cli --help` lists ("bill show", "pay" …). */
+static GPtrArray *
+listed_commands (Fixture *f)
+{
+  g_autoptr(Run) help = cli_env (f, NULL, "--help", NULL);
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  gboolean in_list = FALSE;
+
+  assert_ok (help);
+  lines = g_strsplit (help->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *gap = strstr (lines[i], "   ");
+
+      if (g_str_equal (lines[i], "Commands:"))
+        in_list = TRUE;
+      else if (in_list && g_str_has_prefix (lines[i], "  ") && gap != NULL && gap > lines[i] + 2)
+        g_ptr_array_add (names, g_strndup (lines[i] + 2, gap - lines[i] - 2));
+      else if (in_list)
+        break;
+    }
+  g_assert_cmpuint (names->len, >=, 16);
+  return names;
+}
+
+/* The long options `tulbur-cli COMMAND --help` describes, but the --help ones. */
+static GPtrArray *
+listed_flags (Fixture    *f,
+              const char *command)
+{
+  g_autofree char *line = g_strdup_printf ("tulbur-cli %s --help", command);
+  g_auto(GStrv) argv = g_strsplit (line, " ", -1);
+  g_autoptr(Run) help = run_argv (f, NULL, (const char * const *) argv + 1);
+  g_autoptr(GRegex) regex = g_regex_new ("^ +(?:-\\w, )?(--[a-z][a-z-]*)", G_REGEX_MULTILINE,
+                                         0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  GPtrArray *flags = g_ptr_array_new_with_free_func (g_free);
+
+  assert_ok (help);
+  for (g_regex_match (regex, help->out, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      char *flag = g_match_info_fetch (match, 1);
+
+      if (g_str_has_prefix (flag, "--help"))
+        g_free (flag);
+      else
+        g_ptr_array_add (flags, flag);
+    }
+  g_assert_cmpuint (flags->len, >=, 2);   /* --db and --json at least */
+  return flags;
+}
+
+static char *
+read_roff (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *plain;
+
+  g_assert_nonnull (path);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  plain = g_string_new (text);
+  g_string_replace (plain, "\\-", "-", 0);
+  g_string_replace (plain, "\\fB", "", 0);
+  g_string_replace (plain, "\\fI", "", 0);
+  g_string_replace (plain, "\\fR", "", 0);
+  return g_string_free (plain, FALSE);
+}
+
+/* The installed man page has a section for every command with every flag of its --help. */
+static void
+test_man_page (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *man = read_roff (g_getenv ("TULBUR_CLI_MAN"));
+  g_autoptr(GPtrArray) commands = listed_commands (f);
+
+  g_assert_true (g_str_has_prefix (man, ".TH TULBUR-CLI 1 "));
+  g_assert_nonnull (strstr (man, "\n--db FILE\n"));
+  g_assert_nonnull (strstr (man, "\n--version\n"));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const char *name = g_ptr_array_index (commands, i);
+      g_autofree char *heading = g_strdup_printf ("\n.SS \"tulbur-cli %s [OPTION", name);
+      g_autoptr(GPtrArray) flags = listed_flags (f, name);
+      const char *section = strstr (man, heading);
+      const char *next;
+      g_autofree char *body = NULL;
+
+      if (section == NULL)
+        g_error ("the man page has no section for %s", name);
+      section += strlen (heading);
+      next = strstr (section, "\n.S");
+      body = next != NULL ? g_strndup (section, next - section) : g_strdup (section);
+      for (guint j = 0; j < flags->len; j++)
+        {
+          g_autofree char *entry = g_strdup_printf ("\n.TP\n%s", (char *) flags->pdata[j]);
+
+          if (strstr (body, entry) == NULL)
+            g_error ("the man page does not list %s of %s", (char *) flags->pdata[j], name);
+        }
+    }
+}
+
+/* What the completion script offers after @words (the last one is being typed). */
+static char *
+complete (const char * const *words)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "bash");
+  g_ptr_array_add (argv, (gpointer) "--norc");
+  g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer) "source \"$1\" && shift && COMP_WORDS=(\"$@\") && "
+                                    "COMP_CWORD=$(($# - 1)) && _tulbur_cli && "
+                                    "printf '%s\\n' \"${COMPREPLY[@]}\"");
+  g_ptr_array_add (argv, (gpointer) "bash");
+  g_ptr_array_add (argv, (gpointer) g_getenv ("TULBUR_CLI_COMPLETION"));
+  for (guint i = 0; words[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) words[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_nonnull (g_getenv ("TULBUR_CLI_COMPLETION"));
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static void
+assert_offers (const char *offered,
+               const char *word)
+{
+  g_autofree char *line = g_strdup_printf ("\n%s\n", word);
+  g_autofree char *all = g_strdup_printf ("\n%s", offered);
+
+  if (strstr (all, line) == NULL)
+    g_error ("completion does not offer %s; it offers:\n%s", word, offered);
+}
+
+/* bash completion offers every command, every verb of a group and every flag of a command. */
+static void
+test_bash_completion (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) commands = listed_commands (f);
+  const char *top_words[] = { "tulbur-cli", "", NULL };
+  const char *db_words[] = { "tulbur-cli", "--db", "", NULL };
+  g_autofree char *top = complete (top_words);
+  g_autofree char *after_db = complete (db_words);
+
+  assert_offers (top, "--json");
+  g_assert_null (strstr (after_db, "--json"));   /* a file name comes after --db */
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const char *name = g_ptr_array_index (commands, i);
+      g_auto(GStrv) parts = g_strsplit (name, " ", 2);
+      g_autoptr(GPtrArray) flags = listed_flags (f, name);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) words = NULL;
+      g_autofree char *offered = NULL;
+
+      assert_offers (top, parts[0]);
+      if (parts[1] != NULL)
+        {
+          const char *verb_words[] = { "tulbur-cli", "--json", parts[0], "", NULL };
+          g_autofree char *verbs = complete (verb_words);
+
+          assert_offers (verbs, parts[1]);
+        }
+
+      g_strv_builder_add (builder, "tulbur-cli");
+      g_strv_builder_add_many (builder, "--db", "x.db", NULL);
+      for (guint j = 0; parts[j] != NULL; j++)
+        g_strv_builder_add (builder, parts[j]);
+      g_strv_builder_add (builder, "--");
+      words = g_strv_builder_end (builder);
+      offered = complete ((const char * const *) words);
+      for (guint j = 0; j < flags->len; j++)
+        assert_offers (offered, flags->pdata[j]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1234,6 +1612,12 @@ main (int    argc,
   ADD ("list", test_list);
   ADD ("export-csv", test_export_csv);
   ADD ("export-day-bounds", test_export_day_bounds);
+  ADD ("export-spreadsheet", test_export_spreadsheet);
+  ADD ("terminal-escapes", test_terminal_escapes);
+  ADD ("debug-stays-off-stdout", test_debug_stays_off_stdout);
+  ADD ("app-version", test_app_version);
+  ADD ("man-page", test_man_page);
+  ADD ("bash-completion", test_bash_completion);
   ADD ("db-location", test_db_location);
 #undef ADD
 
