@@ -165,7 +165,16 @@ _tb_ledger_open_key (TbLedger  *self,
     return FALSE;
   if (state.fingerprint != NULL || state.sample != NULL)
     {
-      set_missing (error, self->path, key_path);
+      /* Every key is linked into place before anything is sealed or checked with it: a desk
+       * starting at the same moment may have created it since we looked. */
+      g_clear_error (&local);
+      self->seal = tb_seal_load (key_path, &local);
+      if (self->seal != NULL)
+        return TRUE;
+      if (g_error_matches (local, TB_LEDGER_ERROR, TB_LEDGER_ERROR_KEY_MISSING))
+        set_missing (error, self->path, key_path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
 
