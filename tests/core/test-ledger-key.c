@@ -304,6 +304,7 @@ test_import (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *other_key = tb_ledger_key_path (other);
   g_autoptr(TbLedger) ledger = tb_ledger_open (f->path, &error);
   g_autoptr(TbLedger) other_ledger = tb_ledger_open (other, &error);
   g_autofree char *text = tb_ledger_export_key (ledger, NULL);
@@ -330,7 +331,7 @@ test_import (Fixture       *f,
   /* The same key again is fine; a different key file there is never replaced. */
   g_assert_true (tb_ledger_import_key (f->path, text, NULL, &error));
   g_assert_no_error (error);
-  copy_file (tb_ledger_key_path (other), f->key);
+  copy_file (other_key, f->key);
   g_assert_false (tb_ledger_import_key (f->path, text, NULL, &error));
   g_assert_error (error, TB_LEDGER_ERROR, TB_LEDGER_ERROR_STATE);
 }
