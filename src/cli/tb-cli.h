@@ -225,6 +225,12 @@ gboolean    tb_cli_bill_list          (TbCli    *cli,
 gboolean    tb_cli_pay                (TbCli    *cli,
                                        char   ***args,
                                        GError  **error);
+gboolean    tb_cli_key_export         (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
+gboolean    tb_cli_key_import         (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
 gboolean    tb_cli_export_csv         (TbCli    *cli,
                                        char   ***args,
                                        GError  **error);

@@ -62,6 +62,21 @@ static const TbCliCommand commands[] = {
        "quote, so that no spreadsheet runs it as a formula; numbers, negative ones "
        "included, stay numbers."),
     tb_cli_export_csv },
+  { "key export", NULL,
+    N_("Print the ledger’s recovery key"),
+    N_("The key that seals customers’ phone and register numbers lives in the file beside the "
+       "ledger (LEDGER.key), never inside it. Without that key the ledger does not open. Print "
+       "the recovery key on paper and keep it apart from the computer and its backups: it is "
+       "as secret as the data it protects.\n"
+       "With --json: an object with key and fingerprint."),
+    tb_cli_key_export },
+  { "key import", NULL,
+    N_("Put a ledger’s key back from its recovery key"),
+    N_("Reads the recovery key from standard input (or --file), checks it for typos and "
+       "against the ledger, and writes LEDGER.key (readable by you only). An existing key "
+       "file is never replaced: move it away first if it is the wrong one.\n"
+       "With --json: an object with key_file and fingerprint."),
+    tb_cli_key_import },
   { "qpay invoice", N_("BILL"),
     N_("Make (or show again) the QPay QR for a bill"),
     N_("The amount is what is still due unless --amount is given; QPay takes whole tögrög "

@@ -94,6 +94,13 @@ gboolean      _tb_ledger_audit      (TbLedger     *self,
                                      const char   *detail,
                                      GError      **error);
 gint64        _tb_ledger_now_us     (void);
+/* tb-ledger-key.c: reads <db>.key, or creates it for a ledger that has never sealed anything
+ * (KEY_MISSING otherwise; nothing is written); then, after the migrations, checks it against
+ * the fingerprint stored in the ledger, storing it the first time (KEY_MISMATCH). */
+gboolean      _tb_ledger_open_key   (TbLedger     *self,
+                                     GError      **error);
+gboolean      _tb_ledger_check_key  (TbLedger     *self,
+                                     GError      **error);
 char         *_tb_ledger_column_text (sqlite3_stmt *stmt,
                                       int           column);
 /* Binds a UTF-8 string or NULL. */

@@ -36,6 +36,7 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
   "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
   "/io/github/tulbur/Tulbur/sql/004-intent-invoices.sql",
+  "/io/github/tulbur/Tulbur/sql/005-key-check.sql",
 };
 
 gint64
@@ -484,7 +485,6 @@ tb_ledger_open (const char  *path,
                 GError     **error)
 {
   g_autoptr(TbLedger) self = NULL;
-  g_autofree char *key_path = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -497,12 +497,11 @@ tb_ledger_open (const char  *path,
   self = g_object_new (TB_TYPE_LEDGER, NULL);
   self->path = g_strdup (path);
 
-  key_path = g_strconcat (path, ".key", NULL);
-  self->seal = tb_seal_open (key_path, error);
-  if (self->seal == NULL)
-    return NULL;
-
-  if (!open_writer (self, error) || !migrate (self, error) || !open_reader (self, error))
+  /* The key is looked for before any migration writes, and checked against the ledger after
+   * them (tb-ledger-key.c). */
+  if (!open_writer (self, error) || !_tb_ledger_open_key (self, error) ||
+      !migrate (self, error) || !_tb_ledger_check_key (self, error) ||
+      !open_reader (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -38,6 +38,8 @@ typedef enum
   TB_LEDGER_ERROR_STATE,         /* not allowed in the bill's state (void bill, …) */
   TB_LEDGER_ERROR_BUSY,          /* another process held the write lock too long */
   TB_LEDGER_ERROR_FAILED,        /* SQLite failed (disk full, I/O error, …) */
+  TB_LEDGER_ERROR_KEY_MISSING,   /* the ledger has sealed data or a key check, but no <db>.key */
+  TB_LEDGER_ERROR_KEY_MISMATCH,  /* <db>.key is not the key this ledger's data is sealed with */
 } TbLedgerError;
 
 #define TB_TYPE_LEDGER (tb_ledger_get_type ())
@@ -50,6 +52,20 @@ char       *tb_ledger_default_path  (void);
 TbLedger   *tb_ledger_open          (const char   *path,
                                      GError      **error);
 const char *tb_ledger_get_path      (TbLedger     *self);
+/* "<db>.key" */
+char       *tb_ledger_key_path      (const char   *path);
+/* The printable recovery key of the ledger's personal-data key (tb-seal.h), and its
+ * fingerprint (@out_fingerprint may be NULL). Secret: print it, never log it. */
+char       *tb_ledger_export_key    (TbLedger     *self,
+                                     char        **out_fingerprint);
+/* Checks @recovery (checksum: INVALID) against the ledger at @path (KEY_MISMATCH when the
+ * ledger's data was sealed with another key) and writes it as the ledger's key file,
+ * atomically and 0600, only when there is none (STATE when a different key file is there;
+ * success when the same key is). The ledger need not open (it refuses to without its key). */
+gboolean    tb_ledger_import_key    (const char   *path,
+                                     const char   *recovery,
+                                     char        **out_fingerprint,
+                                     GError      **error);
 /* Schema version after migrations (PRAGMA user_version). */
 int         tb_ledger_get_schema_version (TbLedger *self);
 /* The actor written into audit rows (defaults to the login name). */

@@ -16,8 +16,30 @@ G_BEGIN_DECLS
 
 typedef struct _TbSeal TbSeal;
 
+/* Reads the key at @key_path, or creates it when there is none (tests; the ledger decides
+ * itself, tb-ledger-key.c). */
 TbSeal   *tb_seal_open     (const char    *key_path,
                             GError       **error);
+/* Reads an existing key: TB_LEDGER_ERROR_KEY_MISSING when there is no file, OPEN when it is
+ * damaged (not exactly 64 bytes, not a regular file) or readable by group or others. */
+TbSeal   *tb_seal_load     (const char    *key_path,
+                            GError       **error);
+/* A new random key written atomically (0600); when another process wrote one first, that one. */
+TbSeal   *tb_seal_create   (const char    *key_path,
+                            GError       **error);
+/* Writes this key to @key_path atomically (0600) only when no file is there (else STATE). */
+gboolean  tb_seal_save     (TbSeal        *self,
+                            const char    *key_path,
+                            GError       **error);
+gboolean  tb_seal_equal    (TbSeal        *a,
+                            TbSeal        *b);
+/* Hex HMAC-SHA-256 of a fixed label under the key: safe to store beside the data. */
+char     *tb_seal_fingerprint (TbSeal     *self);
+/* The printable recovery key (base32 with a checksum, groups of four) and back; a typo is
+ * TB_LEDGER_ERROR_INVALID. */
+char     *tb_seal_to_recovery   (TbSeal     *self);
+TbSeal   *tb_seal_from_recovery (const char *text,
+                                 GError    **error);
 void      tb_seal_free     (TbSeal        *self);
 GBytes   *tb_seal_encrypt  (TbSeal        *self,
                             const char    *plaintext);

@@ -34,6 +34,7 @@
 #define CORRECT        N_("Correct the highlighted value and try again.")
 #define OPEN_LEDGER    N_("Check that the ledger file exists and that Tulbur may read and write it, then start Tulbur again.")
 #define TOO_NEW        N_("This ledger was written by a newer version of Tulbur. Update Tulbur on this computer.")
+#define KEY_RESTORE    N_("Restore the ledger’s own key file from the backup it was saved with, or type its recovery key into “tulbur-cli key import”. Do not start a new ledger in its place.")
 #define AMOUNT         N_("Correct the amount and try again.")
 #define STOPPED        N_("It was stopped before it finished. Do it again if it is still needed.")
 #define FILE_ACCESS    N_("Tulbur may not use this file or folder. Choose another place, or ask whoever looks after this computer.")
@@ -67,6 +68,8 @@ static const CodeAdvice ledger_codes[] = {
   { TB_LEDGER_ERROR_STATE, CHANGED },
   { TB_LEDGER_ERROR_BUSY, BUSY },
   { TB_LEDGER_ERROR_FAILED, DISK },
+  { TB_LEDGER_ERROR_KEY_MISSING, KEY_RESTORE },
+  { TB_LEDGER_ERROR_KEY_MISMATCH, KEY_RESTORE },
 };
 
 static const CodeAdvice qpay_codes[] = {

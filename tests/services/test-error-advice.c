@@ -44,6 +44,7 @@
 #define ACCESS    "may not use this file"
 #define MISSING   "does not exist"
 #define EXISTS    "already exists"
+#define KEY       "tulbur-cli key import"
 
 typedef struct
 {
@@ -61,6 +62,8 @@ static const Case cases[] = {
   { tb_ledger_error_quark, TB_LEDGER_ERROR_STATE, CHANGED },
   { tb_ledger_error_quark, TB_LEDGER_ERROR_BUSY, BUSY },
   { tb_ledger_error_quark, TB_LEDGER_ERROR_FAILED, DISK },
+  { tb_ledger_error_quark, TB_LEDGER_ERROR_KEY_MISSING, KEY },
+  { tb_ledger_error_quark, TB_LEDGER_ERROR_KEY_MISMATCH, KEY },
   { tb_money_error_quark, TB_MONEY_ERROR_EMPTY, AMOUNT },
   { tb_money_error_quark, TB_MONEY_ERROR_INVALID, AMOUNT },
   /* TB_QPAY_ERROR: every code (without a key) */
