@@ -36,6 +36,7 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/002-receipts.sql",
   "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
   "/io/github/tulbur/Tulbur/sql/004-intent-invoices.sql",
+  "/io/github/tulbur/Tulbur/sql/006-book.sql",
 };
 
 gint64
@@ -450,6 +451,9 @@ open_writer (TbLedger  *self,
   if (!switch_to_wal (self, error) ||
       !exec_simple (self, "PRAGMA synchronous = FULL", error) ||
       !exec_simple (self, "PRAGMA foreign_keys = ON", error) ||
+      /* REPLACE's implicit delete fires the DELETE triggers (006-book.sql refuses it anyway,
+       * for connections that do not set this). */
+      !exec_simple (self, "PRAGMA recursive_triggers = ON", error) ||
       !exec_simple (self, "PRAGMA trusted_schema = OFF", error))
     {
       g_prefix_error (error, "%s: ", self->path);
