@@ -310,7 +310,8 @@ settle_in_transaction (TbLedger               *self,
   return update_bill (self, request->bill_id, &state, now, error) &&
          update_intent (self, request, now, error) &&
          queue_receipt (self, request, payment_id, now, error) &&
-         _tb_ledger_audit (self, "payment.settle", "bill", request->bill_id, detail, error);
+         _tb_ledger_audit_payment (self, "payment.settle", "bill", request->bill_id, detail,
+                                   payment_id, error);
 }
 
 gboolean

@@ -39,6 +39,17 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/006-book.sql",
 };
 
+/* The migration that starts the audit hash chain (its C part, _tb_ledger_chain_backfill, runs
+ * right after its script). */
+static guint
+chain_migration (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+    if (g_str_has_suffix (migrations[i], "-book.sql"))
+      return i;
+  g_assert_not_reached ();
+}
+
 gint64
 _tb_ledger_now_us (void)
 {
@@ -354,6 +365,7 @@ migrate_step (TbLedger  *self,
 
   if (!read_user_version (self, &version, error))
     return FALSE;
+  self->audit_chained = version > (int) chain_migration ();
   if (version > (int) i)
     return TRUE;
 
@@ -366,9 +378,15 @@ migrate_step (TbLedger  *self,
 
   script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
   pragma = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
-  return exec_simple (self, script, error) &&
-         exec_simple (self, pragma, error) &&
-         _tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error);
+  if (!exec_simple (self, script, error) || !exec_simple (self, pragma, error))
+    return FALSE;
+  if (i == chain_migration ())
+    {
+      if (!_tb_ledger_chain_backfill (self, error))
+        return FALSE;
+      self->audit_chained = TRUE;
+    }
+  return _tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error);
 }
 
 static gboolean
@@ -393,6 +411,7 @@ migrate (TbLedger  *self,
       return FALSE;
 
   self->schema_version = G_N_ELEMENTS (migrations);
+  self->audit_chained = TRUE;
   return TRUE;
 }
 
