@@ -18,8 +18,10 @@
 
 /* docs/ledger.md, docs/data-flow.md. The rules this file keeps:
  * - every change is one BEGIN IMMEDIATE transaction, with its audit row inside it;
- * - a payment is inserted with ON CONFLICT DO NOTHING on (method, provider_txn_id), so the
- *   same provider payment settles once however often it is reported;
+ * - a payment is looked up by (method, provider_txn_id) inside that transaction before it is
+ *   inserted, so the same provider payment settles once however often it is reported;
+ * - payments and audit rows are append-only, and the audit log is a hash chain over itself
+ *   and the payments it records (006-book.sql, tb-ledger-chain.c);
  * - WAL + synchronous=FULL: a committed payment survives a crash or power loss, and a crash at
  *   any point leaves either the whole settlement or none of it. */
 
