@@ -290,29 +290,59 @@ _tb_ledger_audit_chained (TbLedger    *self,
   "SELECT " AUDIT_COLUMNS ", a.prev_hash, a.hash, " PAYMENT_COLUMNS \
   " FROM audit_log a LEFT JOIN payments p ON p.id = a.payment_id"
 
+/* Writes the chain columns of the row @next is on (CHAIN_SELECT), linked to *@inout_prev, and
+ * sets *@inout_prev to its hash. A row that has a hash already is followed, not rewritten. */
+static gboolean
+backfill_row (TbLedger      *self,
+              sqlite3_stmt  *next,
+              char         **inout_prev,
+              GError       **error)
+{
+  static const char sql[] =
+    "UPDATE audit_log SET payment_hash = ?, prev_hash = ?, hash = ? WHERE id = ?";
+  g_autofree char *payment_hash = NULL;
+  g_autofree char *hash = _tb_ledger_column_text (next, N_AUDIT_COLUMNS + 1);
+  gint64 id = sqlite3_column_int64 (next, 0);
+  sqlite3_stmt *update;
+
+  if (hash == NULL)
+    {
+      if (sqlite3_column_type (next, 7) != SQLITE_NULL)
+        payment_hash = payment_hash_at (next, N_AUDIT_COLUMNS + 2);
+      hash = audit_hash_at (*inout_prev, next, payment_hash);
+      sqlite3_reset (next);
+
+      update = _tb_ledger_stmt (self, sql, error);
+      if (update == NULL)
+        return FALSE;
+      _tb_ledger_bind_text (update, 1, payment_hash);
+      _tb_ledger_bind_text (update, 2, *inout_prev);
+      _tb_ledger_bind_text (update, 3, hash);
+      sqlite3_bind_int64 (update, 4, id);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        return _tb_ledger_fail (self, error, "audit backfill");
+    }
+  sqlite3_reset (next);
+  g_free (*inout_prev);
+  *inout_prev = g_steal_pointer (&hash);
+  return TRUE;
+}
+
 /* Fills prev_hash, payment_hash and hash of the rows written before the chain, in id order.
  * Runs in the migration's transaction, right after 006-book.sql added the columns. One row at
- * a time by id, so the statement reading never scans rows being updated. */
+ * a time by id, so no statement reads the table while it is updated. */
 gboolean
 _tb_ledger_chain_backfill (TbLedger  *self,
                            GError   **error)
 {
-  static const char next_sql[] = CHAIN_SELECT " WHERE a.id > ? ORDER BY a.id LIMIT 1";
-  static const char update_sql[] =
-    "UPDATE audit_log SET payment_hash = ?, prev_hash = ?, hash = ? WHERE id = ?";
+  static const char sql[] = CHAIN_SELECT " WHERE a.id > ? ORDER BY a.id LIMIT 1";
   g_autofree char *prev_hash = g_strdup (GENESIS);
   gint64 last_id = 0;
 
   for (;;)
     {
-      sqlite3_stmt *next = _tb_ledger_stmt (self, next_sql, error);
-      sqlite3_stmt *update;
-      g_autofree char *payment_hash = NULL;
-      g_autofree char *hash = NULL;
-      g_autofree char *stored_hash = NULL;
+      sqlite3_stmt *next = _tb_ledger_stmt (self, sql, error);
       int rc;
-
-      /* (A row with a hash already is followed, not rewritten.) */
 
       if (next == NULL)
         return FALSE;
@@ -322,32 +352,9 @@ _tb_ledger_chain_backfill (TbLedger  *self,
         return TRUE;
       if (rc != SQLITE_ROW)
         return _tb_ledger_fail (self, error, "audit backfill");
-
       last_id = sqlite3_column_int64 (next, 0);
-      stored_hash = _tb_ledger_column_text (next, N_AUDIT_COLUMNS + 1);
-      if (stored_hash != NULL)
-        {
-          sqlite3_reset (next);
-          g_free (prev_hash);
-          prev_hash = g_steal_pointer (&stored_hash);
-          continue;
-        }
-      if (sqlite3_column_type (next, 7) != SQLITE_NULL)
-        payment_hash = payment_hash_at (next, N_AUDIT_COLUMNS + 2);
-      hash = audit_hash_at (prev_hash, next, payment_hash);
-      sqlite3_reset (next);
-
-      update = _tb_ledger_stmt (self, update_sql, error);
-      if (update == NULL)
+      if (!backfill_row (self, next, &prev_hash, error))
         return FALSE;
-      _tb_ledger_bind_text (update, 1, payment_hash);
-      _tb_ledger_bind_text (update, 2, prev_hash);
-      _tb_ledger_bind_text (update, 3, hash);
-      sqlite3_bind_int64 (update, 4, last_id);
-      if (sqlite3_step (update) != SQLITE_DONE)
-        return _tb_ledger_fail (self, error, "audit backfill");
-      g_free (prev_hash);
-      prev_hash = g_steal_pointer (&hash);
     }
 }
 
