@@ -207,6 +207,9 @@ void        tb_cli_store_result       (GObject            *source,
 void        tb_cli_wait               (GAsyncResult      **slot);
 
 /* ---- the commands ---- */
+gboolean    tb_cli_audit_verify       (TbCli    *cli,
+                                       char   ***args,
+                                       GError  **error);
 gboolean    tb_cli_customer_add       (TbCli    *cli,
                                        char   ***args,
                                        GError  **error);

@@ -167,6 +167,17 @@ static const TbCliCommand commands[] = {
     N_("Receivers are shown masked (99****33).\n"
        "With --json: an array of objects with bill and the keys of receipt show."),
     tb_cli_receipts_list },
+  { "audit verify", NULL,
+    N_("Check that no one rewrote the book"),
+    N_("The audit log is a hash chain over itself and the payments it records. This walks "
+       "it from the first row and prints the number of rows and the chain head (the last "
+       "row and its hash): keep the head (it is printed on the Z report) to compare later. "
+       "The exit status is 1, naming the first broken row and what does not match, when a "
+       "row or a payment was changed, removed or added outside Tulbur.\n"
+       "With --json: an object with intact, rows, head (id and hash; the last sound row when "
+       "broken) and broken (null, or "
+       "table, id and problem)."),
+    tb_cli_audit_verify },
 };
 
 const TbCliCommand *

@@ -18,8 +18,13 @@ _tb_ledger_audit (TbLedger    *self,
   static const char sql[] =
     "INSERT INTO audit_log (at_us, actor, action, entity, entity_id, detail) "
     "VALUES (?, ?, ?, ?, ?, ?)";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  sqlite3_stmt *stmt;
 
+  if (self->audit_chained)
+    return _tb_ledger_audit_chained (self, action, entity, entity_id, detail, 0, error);
+
+  /* A migration before the chain existed: 006-book.sql chains this row later. */
+  stmt = _tb_ledger_stmt (self, sql, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -34,6 +39,19 @@ _tb_ledger_audit (TbLedger    *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return _tb_ledger_fail (self, error, "audit");
   return TRUE;
+}
+
+gboolean
+_tb_ledger_audit_payment (TbLedger    *self,
+                          const char  *action,
+                          const char  *entity,
+                          gint64       entity_id,
+                          const char  *detail,
+                          gint64       payment_id,
+                          GError     **error)
+{
+  g_return_val_if_fail (self->audit_chained, FALSE);
+  return _tb_ledger_audit_chained (self, action, entity, entity_id, detail, payment_id, error);
 }
 
 void

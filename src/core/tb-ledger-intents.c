@@ -1074,6 +1074,7 @@ insert_reversal_locked (TbLedger          *self,
     "refund_of, created_us) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8)";
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  gint64 reversal_id;
 
   if (stmt == NULL)
     return FALSE;
@@ -1085,14 +1086,17 @@ insert_reversal_locked (TbLedger          *self,
   sqlite3_bind_int64 (stmt, 6, original->intent_id);
   sqlite3_bind_int64 (stmt, 7, original->id);
   sqlite3_bind_int64 (stmt, 8, _tb_ledger_now_us ());
-  if (!step_done (self, stmt, "insert reversal", error) ||
-      !recompute_bill_locked (self, original->bill_id, error))
+  if (!step_done (self, stmt, "insert reversal", error))
+    return FALSE;
+  reversal_id = sqlite3_last_insert_rowid (self->db);
+  if (!recompute_bill_locked (self, original->bill_id, error))
     return FALSE;
 
   detail = g_strdup_printf ("payment=%" G_GINT64_FORMAT " reversal=%" G_GINT64_FORMAT
                             " status=%s amount=%" G_GINT64_FORMAT,
-                            original->id, (gint64) sqlite3_last_insert_rowid (self->db), status, original->amount);
-  return _tb_ledger_audit (self, "payment.reverse", "bill", original->bill_id, detail, error);
+                            original->id, reversal_id, status, original->amount);
+  return _tb_ledger_audit_payment (self, "payment.reverse", "bill", original->bill_id, detail,
+                                   reversal_id, error);
 }
 
 gboolean

@@ -30,6 +30,9 @@ struct _TbLedger
   GHashTable  *read_statements;
   GMutex       read_mutex;
   int          schema_version;
+  /* Audit rows are written chained (tb-ledger-chain.c) once the migration that starts the
+   * chain has run; the migrations before it write them plain, and it chains them. */
+  gboolean     audit_chained;
 };
 
 typedef enum
@@ -93,6 +96,24 @@ gboolean      _tb_ledger_audit      (TbLedger     *self,
                                      gint64        entity_id,
                                      const char   *detail,
                                      GError      **error);
+/* An audit row that records payment @payment_id (hashed into it): settlements, reversals. */
+gboolean      _tb_ledger_audit_payment (TbLedger   *self,
+                                        const char *action,
+                                        const char *entity,
+                                        gint64      entity_id,
+                                        const char *detail,
+                                        gint64      payment_id,
+                                        GError    **error);
+/* tb-ledger-chain.c: the chained insert (@payment_id 0 = none), and the migration's backfill. */
+gboolean      _tb_ledger_audit_chained (TbLedger   *self,
+                                        const char *action,
+                                        const char *entity,
+                                        gint64      entity_id,
+                                        const char *detail,
+                                        gint64      payment_id,
+                                        GError    **error);
+gboolean      _tb_ledger_chain_backfill (TbLedger  *self,
+                                         GError   **error);
 gint64        _tb_ledger_now_us     (void);
 /* tb-ledger-key.c: reads <db>.key, or creates it for a ledger that has never sealed anything
  * (KEY_MISSING otherwise; nothing is written); then, after the migrations, checks it against

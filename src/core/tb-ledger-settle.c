@@ -109,7 +109,41 @@ fill_result (TbSettleResult          *result,
   result->overpaid = _tb_ledger_is_overpaid (state->status, state->total, state->paid);
 }
 
-/* Inserts the payment; *out_payment_id is 0 when (method, txn_id) was recorded before. */
+/* The payment already recorded under (method, txn_id), if any: *out_payment_id is 0 when
+ * there is none. Looked up inside the write transaction, so no other writer can add it before
+ * the insert that follows; the ledger refuses an insert that meets an existing key
+ * (006-book.sql), so this look-up is what makes a repeat a no-op. */
+static gboolean
+find_existing (TbLedger    *self,
+               const char  *method,
+               const char  *txn_id,
+               gint64      *out_payment_id,
+               gint64      *out_bill_id,
+               GError     **error)
+{
+  static const char sql[] =
+    "SELECT id, bill_id FROM payments WHERE method = ? AND provider_txn_id = ?";
+  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  int rc;
+
+  *out_payment_id = *out_bill_id = 0;
+  if (stmt == NULL)
+    return FALSE;
+
+  _tb_ledger_bind_text (stmt, 1, method);
+  _tb_ledger_bind_text (stmt, 2, txn_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_payment_id = sqlite3_column_int64 (stmt, 0);
+      *out_bill_id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _tb_ledger_fail (self, error, "find payment");
+  return TRUE;
+}
+
 static gboolean
 insert_payment (TbLedger               *self,
                 const TbSettleRequest  *request,
@@ -120,10 +154,8 @@ insert_payment (TbLedger               *self,
 {
   static const char sql[] =
     "INSERT INTO payments (bill_id, method, amount, provider_txn_id, reference, intent_id, "
-    "tendered, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (method, provider_txn_id) DO NOTHING RETURNING id";
+    "tendered, created_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
-  int rc;
 
   *out_payment_id = 0;
   if (stmt == NULL)
@@ -139,15 +171,9 @@ insert_payment (TbLedger               *self,
   sqlite3_bind_int64 (stmt, 7, request->tendered);
   sqlite3_bind_int64 (stmt, 8, now);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_payment_id = sqlite3_column_int64 (stmt, 0);
-  /* RETURNING rows are only final once the statement has run to completion. */
-  while (rc == SQLITE_ROW)
-    rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (sqlite3_step (stmt) != SQLITE_DONE)
     return _tb_ledger_fail (self, error, "insert payment");
+  *out_payment_id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
 }
 
@@ -155,31 +181,12 @@ insert_payment (TbLedger               *self,
 static gboolean
 report_existing (TbLedger               *self,
                  const TbSettleRequest  *request,
-                 const char             *txn_id,
+                 gint64                  payment_id,
+                 gint64                  bill_id,
                  TbLedgerBillState      *state,
                  TbSettleResult         *result,
                  GError                **error)
 {
-  static const char sql[] =
-    "SELECT id, bill_id FROM payments WHERE method = ? AND provider_txn_id = ?";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
-  gint64 payment_id;
-  gint64 bill_id;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  _tb_ledger_bind_text (stmt, 1, tb_payment_method_to_string (request->method));
-  _tb_ledger_bind_text (stmt, 2, txn_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return _tb_ledger_fail (self, error, "find payment");
-    }
-  payment_id = sqlite3_column_int64 (stmt, 0);
-  bill_id = sqlite3_column_int64 (stmt, 1);
-  sqlite3_reset (stmt);
-
   if (bill_id != request->bill_id && !_tb_ledger_read_bill_state (self, bill_id, state, error))
     return FALSE;
   fill_result (result, payment_id, TRUE, state);
@@ -278,16 +285,19 @@ settle_in_transaction (TbLedger               *self,
   TbLedgerBillState state;
   gint64 now = _tb_ledger_now_us ();
   gint64 payment_id;
+  gint64 existing_bill_id;
 
   if (!_tb_ledger_read_bill_state (self, request->bill_id, &state, error) ||
-      !insert_payment (self, request, txn_id, now, &payment_id, error))
+      !find_existing (self, tb_payment_method_to_string (request->method), txn_id,
+                      &payment_id, &existing_bill_id, error))
     return FALSE;
 
   /* A repeat is reported before any rule: the payment it repeats already passed them. */
-  if (payment_id == 0)
-    return report_existing (self, request, txn_id, &state, result, error);
+  if (payment_id != 0)
+    return report_existing (self, request, payment_id, existing_bill_id, &state, result, error);
 
-  if (!check_amount (request, &state, error))
+  if (!check_amount (request, &state, error) ||
+      !insert_payment (self, request, txn_id, now, &payment_id, error))
     return FALSE;
 
   state.paid += request->amount;
@@ -300,7 +310,8 @@ settle_in_transaction (TbLedger               *self,
   return update_bill (self, request->bill_id, &state, now, error) &&
          update_intent (self, request, now, error) &&
          queue_receipt (self, request, payment_id, now, error) &&
-         _tb_ledger_audit (self, "payment.settle", "bill", request->bill_id, detail, error);
+         _tb_ledger_audit_payment (self, "payment.settle", "bill", request->bill_id, detail,
+                                   payment_id, error);
 }
 
 gboolean

@@ -18,8 +18,10 @@
 
 /* docs/ledger.md, docs/data-flow.md. The rules this file keeps:
  * - every change is one BEGIN IMMEDIATE transaction, with its audit row inside it;
- * - a payment is inserted with ON CONFLICT DO NOTHING on (method, provider_txn_id), so the
- *   same provider payment settles once however often it is reported;
+ * - a payment is looked up by (method, provider_txn_id) inside that transaction before it is
+ *   inserted, so the same provider payment settles once however often it is reported;
+ * - payments and audit rows are append-only, and the audit log is a hash chain over itself
+ *   and the payments it records (006-book.sql, tb-ledger-chain.c);
  * - WAL + synchronous=FULL: a committed payment survives a crash or power loss, and a crash at
  *   any point leaves either the whole settlement or none of it. */
 
@@ -37,7 +39,19 @@ static const char *migrations[] = {
   "/io/github/tulbur/Tulbur/sql/003-open-index.sql",
   "/io/github/tulbur/Tulbur/sql/004-intent-invoices.sql",
   "/io/github/tulbur/Tulbur/sql/005-key-check.sql",
+  "/io/github/tulbur/Tulbur/sql/006-book.sql",
 };
+
+/* The migration that starts the audit hash chain (its C part, _tb_ledger_chain_backfill, runs
+ * right after its script). */
+static guint
+chain_migration (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+    if (g_str_has_suffix (migrations[i], "-book.sql"))
+      return i;
+  g_assert_not_reached ();
+}
 
 gint64
 _tb_ledger_now_us (void)
@@ -354,6 +368,7 @@ migrate_step (TbLedger  *self,
 
   if (!read_user_version (self, &version, error))
     return FALSE;
+  self->audit_chained = version > (int) chain_migration ();
   if (version > (int) i)
     return TRUE;
 
@@ -366,9 +381,15 @@ migrate_step (TbLedger  *self,
 
   script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
   pragma = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
-  return exec_simple (self, script, error) &&
-         exec_simple (self, pragma, error) &&
-         _tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error);
+  if (!exec_simple (self, script, error) || !exec_simple (self, pragma, error))
+    return FALSE;
+  if (i == chain_migration ())
+    {
+      if (!_tb_ledger_chain_backfill (self, error))
+        return FALSE;
+      self->audit_chained = TRUE;
+    }
+  return _tb_ledger_audit (self, "ledger.migrate", "ledger", i + 1, NULL, error);
 }
 
 static gboolean
@@ -393,6 +414,7 @@ migrate (TbLedger  *self,
       return FALSE;
 
   self->schema_version = G_N_ELEMENTS (migrations);
+  self->audit_chained = TRUE;
   return TRUE;
 }
 
@@ -451,6 +473,9 @@ open_writer (TbLedger  *self,
   if (!switch_to_wal (self, error) ||
       !exec_simple (self, "PRAGMA synchronous = FULL", error) ||
       !exec_simple (self, "PRAGMA foreign_keys = ON", error) ||
+      /* REPLACE's implicit delete fires the DELETE triggers (006-book.sql refuses it anyway,
+       * for connections that do not set this). */
+      !exec_simple (self, "PRAGMA recursive_triggers = ON", error) ||
       !exec_simple (self, "PRAGMA trusted_schema = OFF", error))
     {
       g_prefix_error (error, "%s: ", self->path);

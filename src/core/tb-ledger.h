@@ -588,4 +588,32 @@ GPtrArray  *tb_ledger_list_audit    (TbLedger     *self,
                                      guint         limit,
                                      GError      **error);
 
+/* The audit log is a hash chain (docs/ledger.md, "The hash chain"). Its head is the last row's
+ * id and hash (0 and a string of 64 zeros for an empty log): printed on a Z report, it lets a
+ * later rewrite of the whole chain be caught. */
+gboolean    tb_ledger_audit_head    (TbLedger     *self,
+                                     gint64       *out_id,
+                                     char        **out_hash,
+                                     GError      **error);
+
+typedef struct
+{
+  gboolean    intact;
+  gint64      rows;          /* audit rows checked and found sound */
+  gint64      head_id;       /* the last sound row (the head when intact) */
+  char       *head_hash;     /* its hash; NULL for an empty log */
+  const char *broken_table;  /* "audit_log" or "payments"; NULL when intact */
+  gint64      broken_id;     /* the first broken row of that table */
+  char       *problem;       /* translated: what does not match */
+} TbAuditCheck;
+void        tb_audit_check_clear    (TbAuditCheck *check);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TbAuditCheck, tb_audit_check_clear)
+/* Walks the chain from the first row in one snapshot: every row's link to the row before, its
+ * hash, and the payment it records; then that every payment is recorded by an audit row.
+ * Returns FALSE only when the ledger could not be read; a broken chain is TRUE with
+ * out_check->intact FALSE. Reads the whole log: run it off the main thread. */
+gboolean    tb_ledger_audit_verify  (TbLedger     *self,
+                                     TbAuditCheck *out_check,
+                                     GError      **error);
+
 G_END_DECLS

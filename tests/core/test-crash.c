@@ -214,7 +214,7 @@ test_kill_during_creation (void)
 
       ledger = tb_ledger_open (path, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (tb_ledger_get_schema_version (ledger), ==, 5);
+      g_assert_cmpint (tb_ledger_get_schema_version (ledger), ==, 6);
       g_clear_object (&ledger);
       check_ledger (path, none);
     }

@@ -123,9 +123,9 @@ test_open_and_migrate (Fixture       *f,
   struct stat st;
   TbLedger *again;
 
-  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 5);
-  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA user_version"), ==, 5);
-  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 5);
+  g_assert_cmpint (tb_ledger_get_schema_version (f->ledger), ==, 6);
+  g_assert_cmpint (tb_test_sql_int (f->path, "PRAGMA user_version"), ==, 6);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 6);
 
   /* The database and its key are private to the user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -137,9 +137,9 @@ test_open_and_migrate (Fixture       *f,
   /* Opening again runs no migration twice. */
   again = tb_ledger_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 5);
+  g_assert_cmpint (tb_ledger_get_schema_version (again), ==, 6);
   g_assert_finalize_object (again);
-  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 5);
+  g_assert_cmpint (tb_test_sql_int (f->path, "SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.migrate'"), ==, 6);
 
   /* The ledger itself put the file in WAL mode. (This used to run "PRAGMA journal_mode =
    * WAL" on the test's own connection, which sets WAL rather than checking it, and compared
