@@ -258,18 +258,7 @@ remove_line_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ledger_task_get_op (result);
-  g_autoptr(GError) error = NULL;
-
-  tb_ledger_task_finish (result, &error);
-  if (!tb_bill_page_write_finished (self, op->bill_id, error))
-    return;
-
-  if (error != NULL)
-    tb_ui_show_error (GTK_WIDGET (self), _("Line Not Removed"), error);
-  else
-    tb_ui_toast (GTK_WIDGET (self), _("Line removed"));
+  tb_bill_page_finish_bill_op (TB_BILL_PAGE (object), result, _("Line Not Removed"), _("Line removed"));
 }
 
 static void
@@ -457,7 +446,12 @@ tb_bill_page_update_lines_lock (TbBillPage *self)
   self->lines_locked = reason != NULL;
   gtk_label_set_label (self->lines_locked_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (self->lines_locked_box, self->lines_locked);
+  /* A locked bill shows why and what to do instead, not a form and a hint about typing in it. */
   gtk_widget_set_sensitive (self->line_editor, !self->lines_locked);
+  gtk_widget_set_visible (self->line_editor, !self->lines_locked);
+  adw_preferences_group_set_description (self->new_line_group,
+                                         self->lines_locked ? NULL
+                                                            : _("Prices include VAT. Press Enter to add the line."));
   if (self->bill != NULL)
     gtk_actionable_set_action_target (GTK_ACTIONABLE (self->new_bill_button), "x",
                                       self->bill->customer_id);

@@ -86,6 +86,12 @@ void       tb_bill_page_write_started           (TbBillPage       *self);
 gboolean   tb_bill_page_write_finished          (TbBillPage       *self,
                                                  gint64            bill_id,
                                                  const GError     *error);
+/* The callback of a BillOp write: write_finished(), then a dialog headed @failed_heading on
+ * failure, or the toast @done_toast (may be NULL) on success. */
+void       tb_bill_page_finish_bill_op          (TbBillPage       *self,
+                                                 GAsyncResult     *result,
+                                                 const char       *failed_heading,
+                                                 const char       *done_toast);
 
 /* tb-bill-page-lines.c: the lines and the new-line editor */
 typedef struct _AddLineOp AddLineOp;

@@ -125,6 +125,25 @@ tb_bill_page_write_finished (TbBillPage   *self,
   return TRUE;
 }
 
+void
+tb_bill_page_finish_bill_op (TbBillPage   *self,
+                             GAsyncResult *result,
+                             const char   *failed_heading,
+                             const char   *done_toast)
+{
+  BillOp *op = tb_ledger_task_get_op (result);
+  g_autoptr(GError) error = NULL;
+
+  tb_ledger_task_finish (result, &error);
+  if (!tb_bill_page_write_finished (self, op->bill_id, error))
+    return;
+
+  if (error != NULL)
+    tb_ui_show_error (GTK_WIDGET (self), failed_heading, error);
+  else if (done_toast != NULL)
+    tb_ui_toast (GTK_WIDGET (self), done_toast);
+}
+
 static GtkWidget *
 make_payment_row (TbBillPage      *self,
                   const TbPayment *payment)
@@ -324,16 +343,7 @@ set_customer_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ledger_task_get_op (result);
-  g_autoptr(GError) error = NULL;
-
-  tb_ledger_task_finish (result, &error);
-  if (!tb_bill_page_write_finished (self, op->bill_id, error))
-    return;
-
-  if (error != NULL)
-    tb_ui_show_error (GTK_WIDGET (self), _("Customer Not Changed"), error);
+  tb_bill_page_finish_bill_op (TB_BILL_PAGE (object), result, _("Customer Not Changed"), NULL);
 }
 
 static void
@@ -374,18 +384,7 @@ void_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  TbBillPage *self = TB_BILL_PAGE (object);
-  BillOp *op = tb_ledger_task_get_op (result);
-  g_autoptr(GError) error = NULL;
-
-  tb_ledger_task_finish (result, &error);
-  if (!tb_bill_page_write_finished (self, op->bill_id, error))
-    return;
-
-  if (error != NULL)
-    tb_ui_show_error (GTK_WIDGET (self), _("Bill Not Voided"), error);
-  else
-    tb_ui_toast (GTK_WIDGET (self), _("Bill voided"));
+  tb_bill_page_finish_bill_op (TB_BILL_PAGE (object), result, _("Bill Not Voided"), _("Bill voided"));
 }
 
 static void
