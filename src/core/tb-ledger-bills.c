@@ -437,26 +437,37 @@ tb_ledger_get_bill (TbLedger  *self,
 }
 
 gboolean
-_tb_ledger_count_payments (TbLedger *self,
-                           gint64    bill_id,
-                           gint64   *out_count,
-                           GError  **error)
+_tb_ledger_query_int64 (TbLedger    *self,
+                        const char  *sql,
+                        gint64       id,
+                        const char  *what,
+                        gint64      *out_value,
+                        GError     **error)
 {
-  static const char sql[] = "SELECT COUNT(*) FROM payments WHERE bill_id = ?";
   sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, bill_id);
+  sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      return _tb_ledger_fail (self, error, "count payments");
+      return _tb_ledger_fail (self, error, what);
     }
-  *out_count = sqlite3_column_int64 (stmt, 0);
+  *out_value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return TRUE;
+}
+
+gboolean
+_tb_ledger_count_payments (TbLedger *self,
+                           gint64    bill_id,
+                           gint64   *out_count,
+                           GError  **error)
+{
+  return _tb_ledger_query_int64 (self, "SELECT COUNT(*) FROM payments WHERE bill_id = ?", bill_id,
+                                 "count payments", out_count, error);
 }
 
 /* The trimmed reason in *@out_reason; FALSE with @error when empty or too long. */

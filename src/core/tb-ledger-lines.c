@@ -83,22 +83,14 @@ has_registered_receipt (TbLedger  *self,
                         gboolean  *out_registered,
                         GError   **error)
 {
-  static const char sql[] =
-    "SELECT EXISTS (SELECT 1 FROM receipts r JOIN payments p ON p.id = r.payment_id "
-    "WHERE p.bill_id = ? AND r.state = 'REGISTERED')";
-  sqlite3_stmt *stmt = _tb_ledger_stmt (self, sql, error);
+  gint64 registered = 0;
 
-  if (stmt == NULL)
+  if (!_tb_ledger_query_int64 (self,
+                               "SELECT EXISTS (SELECT 1 FROM receipts r JOIN payments p ON p.id = r.payment_id "
+                               "WHERE p.bill_id = ? AND r.state = 'REGISTERED')",
+                               bill_id, "registered receipt", &registered, error))
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, bill_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return _tb_ledger_fail (self, error, "registered receipt");
-    }
-  *out_registered = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
+  *out_registered = registered != 0;
   return TRUE;
 }
 

@@ -164,6 +164,14 @@ gboolean      _tb_ledger_read_bill_state (TbLedger          *self,
                                           gint64             bill_id,
                                           TbLedgerBillState *state,
                                           GError           **error);
+/* One integer from @sql (a string literal with one `?` for @id) on the write connection, inside
+ * the caller's transaction; FALSE with @error (naming @what) when it yields no row. */
+gboolean      _tb_ledger_query_int64     (TbLedger          *self,
+                                          const char        *sql,
+                                          gint64             id,
+                                          const char        *what,
+                                          gint64            *out_value,
+                                          GError           **error);
 gboolean      _tb_ledger_count_payments  (TbLedger          *self,
                                           gint64             bill_id,
                                           gint64            *out_count,
